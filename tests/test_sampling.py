@@ -1,0 +1,89 @@
+import math
+
+import numpy as np
+import pytest
+
+from textgen import Sampler, entropy, probabilities, sample
+
+
+def test_softmax_is_stable_for_huge_logits():
+    # exp(1000 / 0.3) overflows without subtracting the maximum
+    p = probabilities([1000.0, 999.0, -5.0], temperature=0.3)
+    assert np.isfinite(p).all() and p.sum() == pytest.approx(1.0)
+    assert p[0] > p[1] > p[2]
+
+
+def test_temperature_zero_is_greedy():
+    rng = np.random.default_rng(0)
+    assert all(sample([0.1, 2.0, 1.9], rng, temperature=0) == 1 for _ in range(20))
+
+
+def test_entropy_rises_with_temperature():
+    logits = np.array([2.0, 1.0, 0.5, -1.0])
+    hs = [entropy(probabilities(logits, t)) for t in (0.3, 0.7, 1.0, 1.5)]
+    assert hs == sorted(hs) and hs[0] < hs[-1]
+    assert entropy(probabilities(logits, 0)) == 0.0
+    assert entropy(np.full(4, 0.25)) == pytest.approx(math.log(4))
+
+
+@pytest.mark.parametrize("bad", [-0.5, float("nan"), float("inf"), "hot", None])
+def test_bad_temperature(bad):
+    with pytest.raises(ValueError, match=r"temperature must be a finite number >= 0 \(0 means greedy\)"):
+        probabilities([1.0, 2.0], temperature=bad)
+
+
+def test_top_k_keeps_k_tokens():
+    p = probabilities([1.0, 4.0, 3.0, 2.0], top_k=2)
+    assert (p > 0).tolist() == [False, True, True, False]
+    assert p.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 1.5, True])
+def test_bad_top_k(bad):
+    with pytest.raises(ValueError, match="top_k must be a whole number >= 1"):
+        probabilities([1.0, 2.0], top_k=bad)
+
+
+def test_top_p_keeps_the_nucleus():
+    logits = np.log([0.5, 0.3, 0.15, 0.05])
+    assert (probabilities(logits, top_p=0.7) > 0).tolist() == [True, True, False, False]
+    assert (probabilities(logits, top_p=0.8) > 0).tolist() == [True, True, False, False]
+    assert (probabilities(logits, top_p=0.81) > 0).tolist() == [True, True, True, False]
+    assert (probabilities(logits, top_p=0.1) > 0).tolist() == [True, False, False, False]
+    assert (probabilities(logits, top_p=1.0) > 0).all()
+
+
+@pytest.mark.parametrize("bad", [0, -0.2, 1.01, float("nan")])
+def test_bad_top_p(bad):
+    with pytest.raises(ValueError, match=r"top_p must lie in \(0, 1\]"):
+        probabilities([1.0, 2.0], top_p=bad)
+
+
+def test_banned_tokens_never_drawn():
+    s = Sampler(np.random.default_rng(1), temperature=1.5, banned=[0])
+    draws = [s(np.array([5.0, 0.0, 0.0])) for _ in range(200)]
+    assert 0 not in draws
+    with pytest.raises(ValueError, match="every token is banned"):
+        Sampler(0, banned=[0, 1])(np.zeros(2))
+
+
+def test_nan_logits_are_an_error():
+    with pytest.raises(ValueError, match="the logits contain NaN"):
+        probabilities([np.nan, 1.0])
+
+
+def test_sampling_follows_the_distribution_and_is_seeded():
+    logits = np.log([0.6, 0.3, 0.1])
+    draws = Sampler(np.random.default_rng(0))(np.tile(logits, (20_000, 1)))
+    freq = np.bincount(draws, minlength=3) / len(draws)
+    assert np.allclose(freq, [0.6, 0.3, 0.1], atol=0.015)
+    again = Sampler(np.random.default_rng(0))(np.tile(logits, (20_000, 1)))
+    assert (draws == again).all()
+
+
+def test_batched_sampling_and_last_probs():
+    s = Sampler(0, temperature=0.7)
+    ids = s(np.zeros((5, 4)))
+    assert ids.shape == (5,) and ids.dtype == np.int64
+    assert s.last_probs.shape == (5, 4)
+    assert isinstance(s(np.zeros(4)), int)

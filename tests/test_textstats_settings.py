@@ -1,0 +1,74 @@
+import pytest
+
+from textgen import NgramIndex, atomic_write, find_cycle, loss_line, read_settings, set_seed
+from textgen.settings import Settings
+
+
+def test_find_cycle_in_greedy_text():
+    text = "O, what a noble mind " + "the king the king " * 5
+    c = find_cycle(text)
+    assert c is not None and c.period == 9 and c.unit in ("the king " * 2)
+    assert text[c.start :].startswith(c.unit)
+
+
+def test_find_cycle_on_words_and_none():
+    assert find_cycle(["a", "b", "c", "b", "c", "b", "c"], min_repeats=3).unit == ("b", "c")
+    assert find_cycle("the quick brown fox jumps over the lazy dog") is None
+
+
+def test_novelty():
+    idx = NgramIndex("to be or not to be", 4)
+    assert idx.novelty("to be or") == 0.0
+    assert idx.novelty("xyzw") == 1.0
+    words = NgramIndex("a b c d".split(), 2)
+    assert words.novelty("a b x".split()) == 0.5
+    with pytest.raises(ValueError, match="shorter than n=4"):
+        idx.novelty("abc")
+
+
+def test_loss_line_format():
+    assert loss_line(1.5) == "validation loss: 1.500 nats/char (2.164 bits/char, perplexity 4.48)"
+    with pytest.raises(ValueError, match="training diverged"):
+        loss_line(float("nan"))
+
+
+def test_settings_from_environment():
+    s = read_settings({"TEXTGEN_QUICK": "1", "TEXTGEN_CORPUS": "/x.txt", "TEXTGEN_TRAIN_SECONDS": "60"})
+    assert s == Settings(quick=True, corpus="/x.txt", pretrained=None, train_seconds=60.0)
+    assert read_settings({}) == Settings()
+    assert "quick" in s.describe() and "60 s" in s.describe()
+
+
+@pytest.mark.parametrize("env,msg", [
+    ({"TEXTGEN_QUICK": "maybe"}, "TEXTGEN_QUICK='maybe' is not understood"),
+    ({"TEXTGEN_TRAIN_SECONDS": "-5"}, "must be a positive number of seconds"),
+    ({"TEXTGEN_TRAIN_SECONDS": "soon"}, "must be a positive number of seconds"),
+    ({"TEXTGEN_TRAIN_SECONDS": "nan"}, "must be a positive number of seconds"),
+])
+def test_bad_settings(env, msg):
+    with pytest.raises(ValueError, match=msg):
+        read_settings(env)
+
+
+def test_set_seed_repeats_numpy():
+    import numpy as np
+
+    assert set_seed(3)[:2] == ["python", "numpy"]
+    a = np.random.rand(3)
+    set_seed(3)
+    assert (a == np.random.rand(3)).all()
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "ckpt.pt"
+    atomic_write(target, lambda p: p.write_text("v1"))
+    assert target.read_text() == "v1"
+
+    def crash(p):
+        p.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, crash)
+    assert target.read_text() == "v1"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["ckpt.pt"]

@@ -1,0 +1,155 @@
+"""Choosing the next token from a model's logits (numpy, framework-neutral).
+
+Both notebooks call the same code, so "temperature 0.7, top-k 10, seed 0" means the
+same thing in PyTorch and in TensorFlow.
+
+* ``temperature``: logits are divided by it before the softmax. Below 1 the
+  distribution sharpens, above 1 it flattens; 0 means greedy (always the most likely
+  token). Negative, NaN or infinite values are errors.
+* ``top_k``: keep only the k most likely tokens.
+* ``top_p`` (nucleus): keep the smallest set of most likely tokens whose probability
+  adds up to at least p.
+* ``banned``: token ids never to produce (e.g. the unknown token).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+
+
+def check_temperature(temperature: float) -> float:
+    try:
+        t = float(temperature)
+    except (TypeError, ValueError):
+        t = math.nan
+    if not math.isfinite(t) or t < 0:
+        raise ValueError(f"temperature must be a finite number >= 0 (0 means greedy), got {temperature!r}")
+    return t
+
+
+def check_top_k(top_k: int | None) -> int | None:
+    if top_k is None:
+        return None
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ValueError(f"top_k must be a whole number >= 1 (or None to keep every token), got {top_k!r}")
+    return int(top_k)
+
+
+def check_top_p(top_p: float | None) -> float | None:
+    if top_p is None:
+        return None
+    try:
+        p = float(top_p)
+    except (TypeError, ValueError):
+        p = math.nan
+    if not (0.0 < p <= 1.0):
+        raise ValueError(f"top_p must lie in (0, 1] (1 keeps every token), got {top_p!r}")
+    return p
+
+
+def probabilities(
+    logits,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    banned: Iterable[int] | None = None,
+) -> np.ndarray:
+    """The distribution the next token is drawn from: shape (vocab,) or (batch, vocab)."""
+    t = check_temperature(temperature)
+    k = check_top_k(top_k)
+    p = check_top_p(top_p)
+    z = np.array(logits, dtype=np.float64)  # a copy: the caller's array is never changed
+    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+        raise ValueError(f"logits must have shape (vocab,) or (batch, vocab), got {z.shape}")
+    if np.isnan(z).any() or np.isposinf(z).any():
+        raise ValueError("the logits contain NaN or +inf -- the model diverged; retrain with a lower learning rate")
+    single = z.ndim == 1
+    z = np.atleast_2d(z)
+    if banned is not None:
+        banned = list(banned)
+        if banned:
+            z[:, banned] = -np.inf
+    if not np.isfinite(z.max(axis=-1)).all():
+        raise ValueError("every token is banned -- allow at least one token")
+    if t == 0.0:  # greedy: all probability on the most likely token
+        probs = np.zeros_like(z)
+        probs[np.arange(len(z)), z.argmax(axis=-1)] = 1.0
+        return probs[0] if single else probs
+    z = z / t
+    if k is not None and k < z.shape[-1]:
+        kth = np.partition(z, -k, axis=-1)[:, -k][:, None]
+        z = np.where(z < kth, -np.inf, z)
+    z = z - z.max(axis=-1, keepdims=True)  # stable softmax: the largest logit becomes 0
+    probs = np.exp(z)
+    probs /= probs.sum(axis=-1, keepdims=True)
+    if p is not None and p < 1.0:
+        order = np.argsort(-probs, axis=-1, kind="stable")
+        sorted_probs = np.take_along_axis(probs, order, axis=-1)
+        before = np.cumsum(sorted_probs, axis=-1) - sorted_probs  # mass of the tokens ranked above
+        keep_sorted = before < p - 1e-12  # the top token always stays; tolerate rounding
+        keep = np.zeros_like(keep_sorted)
+        np.put_along_axis(keep, order, keep_sorted, axis=-1)
+        probs = np.where(keep, probs, 0.0)
+        probs /= probs.sum(axis=-1, keepdims=True)
+    return probs[0] if single else probs
+
+
+def sample(
+    logits,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    banned: Iterable[int] | None = None,
+):
+    """Draw the next token id(s) from ``logits`` with a seeded ``numpy.random.Generator``."""
+    return Sampler(rng, temperature, top_k, top_p, banned)(logits)
+
+
+class Sampler:
+    """A reusable sampling rule that remembers the last distribution it drew from.
+
+    ``sampler(logits)`` returns an int for 1-D logits and an array of ids for 2-D
+    logits; ``sampler.last_probs`` holds the probabilities of that step (for plots).
+    """
+
+    def __init__(
+        self,
+        rng: np.random.Generator | int | None = 0,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        banned: Iterable[int] | None = None,
+    ):
+        if not isinstance(rng, np.random.Generator):
+            rng = np.random.default_rng(rng)
+        self.rng = rng
+        self.temperature = check_temperature(temperature)
+        self.top_k = check_top_k(top_k)
+        self.top_p = check_top_p(top_p)
+        self.banned = list(banned) if banned is not None else []
+        self.last_probs: np.ndarray | None = None
+
+    def __call__(self, logits):
+        probs = probabilities(logits, self.temperature, self.top_k, self.top_p, self.banned)
+        self.last_probs = probs
+        if self.temperature == 0.0:
+            ids = probs.argmax(axis=-1)
+        else:
+            # inverse-CDF draw: one uniform number per row, vectorised over the batch
+            cdf = np.cumsum(np.atleast_2d(probs), axis=-1)
+            u = self.rng.random((cdf.shape[0], 1)) * cdf[:, -1:] * (1.0 - 1e-12)
+            ids = np.minimum((cdf <= u).sum(axis=-1), cdf.shape[-1] - 1)
+            ids = ids[0] if probs.ndim == 1 else ids
+        return int(ids) if np.ndim(ids) == 0 else ids.astype(np.int64)
+
+
+def entropy(probs) -> np.ndarray | float:
+    """Entropy in nats of a distribution (last axis); 0 for a one-hot distribution."""
+    p = np.asarray(probs, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=-1)
+    return float(h) if np.ndim(h) == 0 else h
