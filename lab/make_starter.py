@@ -1,0 +1,81 @@
+"""Write WordGeneration-starter.ipynb from the worked solution WordGeneration.ipynb.
+
+In the solution, each part a student should write sits between two marker lines:
+
+    # SOLUTION START: what to do
+    ...solution code...
+    # SOLUTION END
+
+The starter keeps everything else and replaces each marked block by a TODO comment and a
+``raise NotImplementedError``, with the same indentation. Outputs are removed.
+
+    python lab/make_starter.py            # rewrite the starter
+    python lab/make_starter.py --check    # exit 1 if the starter is out of date
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOLUTION = HERE / "WordGeneration.ipynb"
+STARTER = HERE / "WordGeneration-starter.ipynb"
+START = re.compile(r"^(?P<indent>\s*)# SOLUTION START: (?P<task>.+)$")
+END = re.compile(r"^\s*# SOLUTION END\s*$")
+
+
+def strip_solution(source: str) -> str:
+    """Replace every marked block of one cell's source by a TODO."""
+    out, task = [], None
+    for line in source.split("\n"):
+        if task is None:
+            m = START.match(line)
+            if m:
+                task = m
+                out.append(f"{m['indent']}# TODO: {m['task']}")
+                out.append(f'{m["indent"]}raise NotImplementedError("TODO: {m["task"]}")')
+            else:
+                out.append(line)
+        elif END.match(line):
+            task = None
+    if task is not None:
+        raise ValueError(f"'# SOLUTION START: {task['task']}' has no '# SOLUTION END'")
+    return "\n".join(out)
+
+
+def make_starter(solution: dict) -> dict:
+    nb = copy.deepcopy(solution)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["source"] = strip_solution("".join(cell["source"]))
+            cell["outputs"], cell["execution_count"] = [], None
+        elif cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("# Lab:"):
+            cell["source"] = "".join(cell["source"]).replace(
+                "(worked solution, PyTorch)", "(starter, PyTorch)", 1
+            )
+    return nb
+
+
+def render(nb: dict) -> str:
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    wanted = render(make_starter(json.loads(SOLUTION.read_text(encoding="utf-8"))))
+    if "--check" in argv:
+        if not STARTER.exists() or STARTER.read_text(encoding="utf-8") != wanted:
+            print(f"{STARTER.name} is out of date: run  python lab/make_starter.py")
+            return 1
+        print(f"{STARTER.name} is up to date")
+        return 0
+    STARTER.write_text(wanted, encoding="utf-8")
+    print(f"wrote {STARTER}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
