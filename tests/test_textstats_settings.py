@@ -72,3 +72,13 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         atomic_write(target, crash)
     assert target.read_text() == "v1"
     assert sorted(x.name for x in tmp_path.iterdir()) == ["ckpt.pt"]
+
+
+def test_pretrained_checkpoint_file_or_folder(tmp_path):
+    (tmp_path / "char_lstm_torch.pt").write_bytes(b"x")
+    folder = read_settings({"TEXTGEN_PRETRAINED": str(tmp_path)})
+    assert folder.pretrained_checkpoint("char_lstm_torch.pt") == tmp_path / "char_lstm_torch.pt"
+    single = read_settings({"TEXTGEN_PRETRAINED": str(tmp_path / "char_lstm_torch.pt")})
+    assert single.pretrained_checkpoint("anything.keras") == tmp_path / "char_lstm_torch.pt"
+    with pytest.raises(FileNotFoundError, match=r"pretrained checkpoint not found: .*word_lstm_torch.pt -- run the notebook once"):
+        folder.pretrained_checkpoint("word_lstm_torch.pt")

@@ -15,6 +15,7 @@ import os
 import random
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
@@ -29,6 +30,25 @@ class Settings:
     corpus: str | None = None
     pretrained: str | None = None
     train_seconds: float | None = None
+
+    def pretrained_checkpoint(self, filename: str) -> Path:
+        """The checkpoint to load in instructor mode.
+
+        ``TEXTGEN_PRETRAINED`` may name a checkpoint file, or a folder holding the files the
+        notebooks write (``char_lstm_torch.pt``, ``char_lstm_tf.keras``, ``word_lstm_torch.pt``),
+        so one setting serves every notebook; each then takes ``filename`` from that folder.
+        """
+        if not self.pretrained:
+            raise ValueError("TEXTGEN_PRETRAINED is not set")
+        path = Path(self.pretrained).expanduser()
+        if path.is_dir():
+            path = path / filename
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"pretrained checkpoint not found: {path} -- run the notebook once in full mode to write "
+                f"checkpoints/{filename}, then point TEXTGEN_PRETRAINED at that file or its folder"
+            )
+        return path
 
     def describe(self) -> str:
         """One line per switch, for the notebooks' Setup section."""

@@ -1,0 +1,235 @@
+"""The documentation stays true to the repository.
+
+* every relative link and image in the Markdown pages points to a file that exists;
+* the README's test command is the command `.ci/run` really runs, in both languages;
+* both READMEs show the same quick-start commands;
+* images/make_diagrams.py draws the committed diagrams, and the READMEs use them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["README.md", "README.de.md", "INSTRUCTORS.md", "lab/README.md", "data/README.md"]
+READMES = {"README.md": "Quick start", "README.de.md": "Schnellstart"}
+
+FENCE = re.compile(r"^([ \t]*)(```|~~~)([^\n]*)\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+MD_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+\"[^\"]*\")?\s*$", re.MULTILINE)
+HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------
+def read(page: str) -> str:
+    return (ROOT / page).read_text(encoding="utf-8")
+
+
+def code_blocks(markdown: str) -> list[tuple[str, str, int]]:
+    """(info string, body, start offset) of every fenced code block, in order."""
+    return [(m.group(3).strip(), m.group(4), m.start()) for m in FENCE.finditer(markdown)]
+
+
+def prose(markdown: str) -> str:
+    """The Markdown without fenced code blocks and inline code (links there are not links)."""
+    return INLINE_CODE.sub("", FENCE.sub("", markdown))
+
+
+def link_targets(markdown: str) -> list[str]:
+    text = prose(markdown)
+    return [m.group(1) for rx in (MD_LINK, REF_LINK, HTML_LINK) for m in rx.finditer(text)]
+
+
+def is_local(target: str) -> bool:
+    return not (re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "//")))
+
+
+def command_lines(body: str) -> list[str]:
+    """The lines of a shell block that are commands: not blank, not comments."""
+    return [
+        line.strip()
+        for line in body.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def quick_start_commands(page: str) -> list[str]:
+    markdown = read(page)
+    heading = re.search(rf"^##\s+{re.escape(READMES[page])}\s*$", markdown, re.MULTILINE)
+    assert heading, f"{page} has no '## {READMES[page]}' heading"
+    for info, body, start in code_blocks(markdown):
+        if start > heading.end() and info == "bash":
+            return command_lines(body)
+    raise AssertionError(f"{page}: no ```bash block after the '{READMES[page]}' heading")
+
+
+def pytest_commands(page: str) -> list[str]:
+    """Every line of a fenced code block in ``page`` that starts with `python -m pytest`."""
+    return [
+        line
+        for _, body, _ in code_blocks(read(page))
+        for line in command_lines(body)
+        if line.startswith("python -m pytest")
+    ]
+
+
+def ci_test_command() -> str:
+    lines = command_lines((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    assert lines, ".ci/run contains no command"
+    return lines[-1]
+
+
+def committed_diagrams() -> list[str]:
+    return sorted(p.name for p in (ROOT / "images").glob("*.png"))
+
+
+# ---------------------------------------------------------------------------------------
+# The helpers themselves (so that a broken parser cannot make the real tests pass vacuously)
+# ---------------------------------------------------------------------------------------
+def test_link_parser_finds_links_and_skips_code():
+    sample = (
+        'See [the lab](lab/README.md#steps), ![a picture](images/x.png "title") and '
+        '<img src="images/y.png" width="50%"/>.\n'
+        "Not a link: `[x](inline.md)`, nor [web](https://example.org) or [top](#top).\n"
+        "```bash\ncat [y](fenced.md)\n```\n"
+        "[ref]: docs/ref.md\n"
+    )
+    targets = link_targets(sample)
+    assert targets == [
+        "lab/README.md#steps",
+        "images/x.png",
+        "https://example.org",
+        "#top",
+        "docs/ref.md",
+        "images/y.png",
+    ]
+    local = [t for t in targets if is_local(t)]
+    assert sorted(local) == ["docs/ref.md", "images/x.png", "images/y.png", "lab/README.md#steps"]
+
+
+def test_command_lines_drop_comments_and_blanks():
+    assert command_lines("# set up\npython -V\n\n  # again\nbash .ci/run\n") == [
+        "python -V",
+        "bash .ci/run",
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# (a) links and images resolve
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_relative_links_resolve(page):
+    path = ROOT / page
+    assert path.is_file(), f"{page} is missing"
+    missing = []
+    for target in link_targets(read(page)):
+        if not is_local(target):
+            continue
+        file_part = target.split("#", 1)[0].split("?", 1)[0]
+        if not file_part:
+            continue
+        resolved = (path.parent / file_part).resolve()
+        if ROOT not in resolved.parents and resolved != ROOT:
+            missing.append(f"{target} (points outside the repository)")
+        elif not resolved.exists():
+            missing.append(target)
+    assert not missing, f"{page} links to files that do not exist: {missing}"
+
+
+def test_readmes_link_to_each_other_and_to_the_instructor_guide():
+    english, german = read("README.md"), read("README.de.md")
+    assert "README.de.md" in link_targets(english)
+    assert "INSTRUCTORS.md" in link_targets(english)
+    assert "README.md" in link_targets(german)
+
+
+# ---------------------------------------------------------------------------------------
+# (b) the README's test command is the one CI runs
+# ---------------------------------------------------------------------------------------
+def test_ci_script_ends_with_a_pytest_command():
+    assert ci_test_command().startswith("python -m pytest")
+
+
+def test_readme_test_command_matches_ci():
+    markdown = read("README.md")
+    intro = markdown.find("The test command that `.ci/run` runs")
+    assert intro >= 0, "README.md no longer introduces the test command"
+    following = [body for _, body, start in code_blocks(markdown) if start > intro]
+    assert following, "no code block follows the sentence introducing the test command"
+    shown = [line for line in command_lines(following[0]) if line.startswith("python -m pytest")]
+    assert shown == [ci_test_command()], (
+        f"README.md shows {shown}, .ci/run runs {ci_test_command()!r}"
+    )
+
+
+@pytest.mark.parametrize("page", list(READMES))
+def test_every_pytest_command_in_the_readmes_matches_ci(page):
+    commands = pytest_commands(page)
+    assert commands, f"{page} shows no test command"
+    assert set(commands) == {ci_test_command()}, (
+        f"{page} shows {commands}, .ci/run runs {ci_test_command()!r}"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# (c) both READMEs show the same quick start
+# ---------------------------------------------------------------------------------------
+def test_quick_start_has_two_commands():
+    commands = quick_start_commands("README.md")
+    assert len(commands) == 2, commands
+    assert commands[0].startswith("python3 -m venv .venv") and "requirements.txt" in commands[0]
+    assert commands[1] == "bash .ci/run"
+
+
+def test_quick_start_is_the_same_in_both_languages():
+    assert quick_start_commands("README.de.md") == quick_start_commands("README.md")
+
+
+# ---------------------------------------------------------------------------------------
+# (d) the diagrams
+# ---------------------------------------------------------------------------------------
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_diagrams_are_committed():
+    assert committed_diagrams(), "images/ holds no PNG files: run python images/make_diagrams.py"
+
+
+def test_make_diagrams_writes_the_committed_images(tmp_path):
+    env = dict(os.environ, MPLBACKEND="Agg")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "images" / "make_diagrams.py"), str(out)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in out.glob("*.png"))
+    assert written == committed_diagrams()
+    for name in written:
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG_SIGNATURE), f"{name} is not a PNG file"
+        assert len(data) > 10_000, f"{name} is suspiciously small ({len(data)} bytes)"
+        assert len(data) < 300_000, f"{name} is larger than 300 KB ({len(data)} bytes)"
+
+
+@pytest.mark.parametrize("page", list(READMES))
+def test_readmes_show_every_diagram(page):
+    images = {
+        Path(t).name for t in link_targets(read(page)) if is_local(t) and t.lower().endswith(".png")
+    }
+    assert images == set(committed_diagrams()), f"{page} shows {sorted(images)}"
+    for name in images:
+        assert (ROOT / "images" / name).is_file()
