@@ -8,7 +8,6 @@ import os
 
 os.environ.setdefault("TEXTGEN_QUICK", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 # The starter notebook of the lab has TODO cells that raise on purpose: its structure is
 # checked by tests/test_lab.py instead of being executed.
