@@ -58,7 +58,11 @@ class Settings:
             f"corpus:          {self.corpus or 'built-in Shakespeare (set TEXTGEN_CORPUS to change)'}",
             f"pretrained:      {self.pretrained or 'none: the notebook trains its own model'}",
             "training budget: "
-            + (f"{self.train_seconds:g} s of wall time" if self.train_seconds else "the step count"),
+            + (
+                f"{self.train_seconds:g} s of wall time (TEXTGEN_TRAIN_SECONDS)"
+                if self.train_seconds
+                else "the notebook's default (see CONFIG)"
+            ),
         ]
         return "\n".join(lines)
 
