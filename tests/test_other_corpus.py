@@ -1,0 +1,56 @@
+"""TEXTGEN_CORPUS switches the notebooks to another UTF-8 text.
+
+The lesson notebook and the lab run here in quick mode on a text with characters Shakespeare
+never used (umlauts, ß), in a scratch folder so that no checkpoint of the repository is touched.
+"""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import textgen
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def german_like_corpus(tmp_path_factory):
+    text = textgen.load_corpus(textgen.shakespeare_path())[:300_000]
+    for plain, special in [("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"), ("Ae", "Ä")]:
+        text = text.replace(plain, special)
+    path = tmp_path_factory.mktemp("corpus") / "umlaute.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_notebook(relative, cwd, corpus):
+    nb = nbformat.read(ROOT / relative, as_version=4)
+    saved = {k: os.environ.get(k) for k in ("TEXTGEN_CORPUS", "TEXTGEN_QUICK", "TEXTGEN_PRETRAINED")}
+    os.environ.update(TEXTGEN_CORPUS=str(corpus), TEXTGEN_QUICK="1")
+    os.environ.pop("TEXTGEN_PRETRAINED", None)
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return "".join(
+        "".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+
+
+def test_lesson_and_lab_run_on_another_text(german_like_corpus, tmp_path):
+    lesson = run_notebook("GenerativePyTorch.ipynb", tmp_path, german_like_corpus)
+    assert "corpus: umlaute.txt" in lesson
+    assert "ä" in lesson and "validation loss:" in lesson
+    (tmp_path / "lab").mkdir()
+    lab = run_notebook("lab/WordGeneration.ipynb", tmp_path / "lab", german_like_corpus)
+    assert "umlaute.txt: " in lab
+    assert "bits per character" in lab
+    assert (tmp_path / "checkpoints" / "char_lstm_torch.pt").exists()
+    assert (tmp_path / "checkpoints" / "word_lstm_torch.pt").exists()
