@@ -49,7 +49,11 @@ def strip_solution(source: str) -> str:
 
 def make_starter(solution: dict) -> dict:
     nb = copy.deepcopy(solution)
+    # keep only what does not change when the solution is re-run (no timings, no versions)
+    nb["metadata"] = {key: nb["metadata"][key] for key in ("kernelspec",) if key in nb["metadata"]}
+    nb["metadata"]["language_info"] = {"name": "python"}
     for cell in nb["cells"]:
+        cell["metadata"] = {}
         if cell["cell_type"] == "code":
             cell["source"] = strip_solution("".join(cell["source"]))
             cell["outputs"], cell["execution_count"] = [], None
