@@ -4,7 +4,6 @@ The lesson notebook and the lab run here in quick mode on a text with characters
 never used (umlauts, ß), in a scratch folder so that no checkpoint of the repository is touched.
 """
 
-import os
 from pathlib import Path
 
 import nbformat
@@ -26,30 +25,23 @@ def german_like_corpus(tmp_path_factory):
     return path
 
 
-def run_notebook(relative, cwd, corpus):
+def run_notebook(relative, cwd, corpus, monkeypatch):
     nb = nbformat.read(ROOT / relative, as_version=4)
-    saved = {k: os.environ.get(k) for k in ("TEXTGEN_CORPUS", "TEXTGEN_QUICK", "TEXTGEN_PRETRAINED")}
-    os.environ.update(TEXTGEN_CORPUS=str(corpus), TEXTGEN_QUICK="1")
-    os.environ.pop("TEXTGEN_PRETRAINED", None)
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    monkeypatch.setenv("TEXTGEN_CORPUS", str(corpus))  # the kernel inherits the environment
+    monkeypatch.setenv("TEXTGEN_QUICK", "1")
+    monkeypatch.delenv("TEXTGEN_PRETRAINED", raising=False)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
     return "".join(
         "".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
     )
 
 
-def test_lesson_and_lab_run_on_another_text(german_like_corpus, tmp_path):
-    lesson = run_notebook("GenerativePyTorch.ipynb", tmp_path, german_like_corpus)
+def test_lesson_and_lab_run_on_another_text(german_like_corpus, tmp_path, monkeypatch):
+    lesson = run_notebook("GenerativePyTorch.ipynb", tmp_path, german_like_corpus, monkeypatch)
     assert "corpus: umlaute.txt" in lesson
     assert "ä" in lesson and "validation loss:" in lesson
     (tmp_path / "lab").mkdir()
-    lab = run_notebook("lab/WordGeneration.ipynb", tmp_path / "lab", german_like_corpus)
+    lab = run_notebook("lab/WordGeneration.ipynb", tmp_path / "lab", german_like_corpus, monkeypatch)
     assert "umlaute.txt: " in lab
     assert "bits per character" in lab
     assert (tmp_path / "checkpoints" / "char_lstm_torch.pt").exists()
