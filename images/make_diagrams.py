@@ -225,20 +225,15 @@ def hello_figure(outdir: Path) -> Path:
         ax.set_aspect("equal")
         ax.axis("off")
 
+    def caption(ax, text):  # a note centred above the row of outputs
+        ax.text((n - 1) * step / 2, Y_OUT + 0.5, text, ha="center", va="bottom", fontsize=9, color=NOTE)
+
     # --- training: the true text goes in at every position (teacher forcing) ---------------
     chain(top, word[:n], [INPUT] * n, "state from the\nprevious batch")
     row_labels(
         top, label_x, [(Y_IN, "input\n(the real text)"), (Y_OUT, "target\n(next character)")]
     )
-    top.text(
-        (n - 1) * step / 2,
-        Y_OUT + 0.5,
-        "a loss at every position: how likely was the target?",
-        ha="center",
-        va="bottom",
-        fontsize=9,
-        color=NOTE,
-    )
+    caption(top, "a loss at every position: how likely was the target?")
     bracket(
         top,
         -BOX_W / 2,
@@ -265,15 +260,7 @@ def hello_figure(outdir: Path) -> Path:
         step / 2, Y_OUT + 0.02, "fed\nback", ha="center", va="center", fontsize=8, color=FEED
     )
     row_labels(bottom, label_x, [(Y_IN, "input"), (Y_OUT, "sampled\ncharacter")])
-    bottom.text(
-        (n - 1) * step / 2,
-        Y_OUT + 0.5,
-        "one step per new character; the state remembers the rest",
-        ha="center",
-        va="bottom",
-        fontsize=9,
-        color=NOTE,
-    )
+    caption(bottom, "one step per new character; the state remembers the rest")
     bracket(bottom, -BOX_W / 2, BOX_W / 2, Y_IN - BOX_H / 2 - 0.15, "prompt")
     bracket(
         bottom,
