@@ -19,6 +19,15 @@ from .corpus import (
     shakespeare_path,
     split_text,
 )
+from .checkpoints import (
+    announce_pretrained,
+    checkpoint_path,
+    checkpoint_root,
+    describe_record,
+    read_sidecar,
+    training_record,
+    write_sidecar,
+)
 from .files import atomic_write
 from .metrics import loss_line, nats_to_bits, perplexity
 from .sampling import Sampler, entropy, probabilities, sample
@@ -27,6 +36,13 @@ from .textstats import Cycle, NgramIndex, find_cycle
 from .vocab import CharVocab, WordVocab, detokenize_words, load_vocab, tokenize_words, vocab_from_dict
 
 __all__ = [
+    "announce_pretrained",
+    "checkpoint_path",
+    "checkpoint_root",
+    "describe_record",
+    "read_sidecar",
+    "training_record",
+    "write_sidecar",
     "CharVocab",
     "ContiguousBatches",
     "CorpusError",
