@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 from textgen import NgramIndex, atomic_write, find_cycle, loss_line, read_settings, set_seed
@@ -72,6 +74,69 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         atomic_write(target, crash)
     assert target.read_text() == "v1"
     assert sorted(x.name for x in tmp_path.iterdir()) == ["ckpt.pt"]
+
+
+def test_atomic_write_two_writers_at_once(tmp_path):
+    # Both writers are inside write() at the same moment; each must finish with its own whole
+    # file, the survivor must be one of the two complete contents, and no temporary file remains.
+    target = tmp_path / "model.keras"
+    both_writing = threading.Barrier(2, timeout=10)
+    contents = {name: name * 50_000 for name in ("A", "B")}
+    errors, temp_names = [], []
+
+    def writer(name):
+        def write(tmp):
+            temp_names.append(tmp.name)
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(contents[name][:25_000])
+                f.flush()
+                both_writing.wait()
+                f.write(contents[name][25_000:])
+
+        try:
+            atomic_write(target, write)
+        except Exception as err:  # collected: an exception in a thread would otherwise be lost
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(name,)) for name in contents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert target.read_text(encoding="utf-8") in contents.values()
+    assert len(set(temp_names)) == 2 and all(n.endswith(".keras") for n in temp_names)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["model.keras"]
+
+
+def test_atomic_write_cleanup_spares_other_files(tmp_path):
+    # A failing writer removes only its own temporary file, not one that looks like it.
+    target = tmp_path / "ckpt.pt"
+    other = tmp_path / ".ckpt.partial.pt"  # the name the first version of atomic_write used
+    other.write_text("another program's half-written file")
+
+    def crash(p):
+        p.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, crash)
+    assert other.read_text() == "another program's half-written file"
+    assert sorted(x.name for x in tmp_path.iterdir()) == [".ckpt.partial.pt"]
+
+
+def test_atomic_write_syncs_the_file_before_renaming(tmp_path, monkeypatch):
+    import textgen.files
+
+    events = []
+    monkeypatch.setattr(textgen.files.os, "fsync", lambda fd: events.append("fsync"))
+    real_replace = textgen.files.os.replace
+    monkeypatch.setattr(
+        textgen.files.os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))
+    )
+    atomic_write(tmp_path / "x.txt", lambda p: p.write_text("data"))
+    assert events[:2] == ["fsync", "replace"]
+    assert (tmp_path / "x.txt").read_text() == "data"
 
 
 def test_pretrained_checkpoint_file_or_folder(tmp_path):
