@@ -38,6 +38,42 @@ def test_top_k_keeps_k_tokens():
     assert p.sum() == pytest.approx(1.0)
 
 
+def test_top_k_keeps_exactly_k_of_tied_tokens_lowest_ids_first():
+    assert (probabilities([2.0, 5.0, 5.0, 5.0], top_k=1) > 0).tolist() == [False, True, False, False]
+    assert (probabilities([5.0, 5.0, 5.0, 1.0], top_k=2) > 0).tolist() == [True, True, False, False]
+    assert (probabilities(np.zeros((3, 6)), top_k=4) > 0).sum(axis=-1).tolist() == [4, 4, 4]
+    s = Sampler(np.random.default_rng(0), temperature=1.0, top_k=1)
+    assert {s(np.array([0.0, 3.0, 3.0])) for _ in range(50)} == {1}
+
+
+@pytest.mark.parametrize("tiny", [1e-310, 5e-324, 1e-300, 1e-30])
+def test_tiny_temperature_is_greedy_and_respects_banned(tiny):
+    p = probabilities([1.0, 3.0, 2.0], temperature=tiny)
+    assert p.tolist() == [0.0, 1.0, 0.0]
+    # the banned token has the largest logit: it must never come back, and nothing is NaN
+    p = probabilities([9.0, 1.0, 3.0, 2.0], temperature=tiny, banned=[0])
+    assert p.tolist() == [0.0, 0.0, 1.0, 0.0]
+    rng = np.random.default_rng(0)
+    assert [sample([9.0, 1.0, 3.0, 2.0], rng, temperature=tiny, banned=[0]) for _ in range(20)] == [2] * 20
+    batch = Sampler(1, temperature=tiny, top_p=0.9, banned=[0])(np.tile([9.0, 1.0, 3.0, 2.0], (4, 1)))
+    assert batch.tolist() == [2, 2, 2, 2]
+
+
+@pytest.mark.parametrize("bad", [-1, 3, 99])
+def test_banned_ids_outside_the_vocabulary_are_errors(bad):
+    # -1 would otherwise ban the last token through numpy's negative indexing
+    with pytest.raises(ValueError, match=rf"banned id {bad} is not a token id of this vocabulary -- use ids 0 to 2"):
+        probabilities([1.0, 2.0, 3.0], banned=[bad])
+    with pytest.raises(ValueError, match=f"banned id {bad} is not a token id"):
+        Sampler(0, banned=[bad])(np.zeros(3))
+
+
+@pytest.mark.parametrize("bad", [1.0, "0", None, True])
+def test_banned_ids_must_be_whole_numbers(bad):
+    with pytest.raises(ValueError, match="banned ids must be whole numbers"):
+        Sampler(0, banned=[bad])
+
+
 @pytest.mark.parametrize("bad", [0, -3, 1.5, True])
 def test_bad_top_k(bad):
     with pytest.raises(ValueError, match="top_k must be a whole number >= 1"):

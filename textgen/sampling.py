@@ -5,11 +5,13 @@ same thing in PyTorch and in TensorFlow.
 
 * ``temperature``: logits are divided by it before the softmax. Below 1 the
   distribution sharpens, above 1 it flattens; 0 means greedy (always the most likely
-  token). Negative, NaN or infinite values are errors.
-* ``top_k``: keep only the k most likely tokens.
+  token); a temperature so small that the division overflows behaves the same way.
+  Negative, NaN or infinite values are errors.
+* ``top_k``: keep exactly the k most likely tokens (of equally likely ones, the lowest ids).
 * ``top_p`` (nucleus): keep the smallest set of most likely tokens whose probability
   adds up to at least p.
-* ``banned``: token ids never to produce (e.g. the unknown token).
+* ``banned``: token ids never to produce (e.g. the unknown token); an id outside the
+  vocabulary is an error.
 """
 
 from __future__ import annotations
@@ -50,6 +52,21 @@ def check_top_p(top_p: float | None) -> float | None:
     return p
 
 
+def check_banned(banned: Iterable[int] | None, vocab_size: int | None = None) -> list[int]:
+    """The banned ids as a list of ints; one-line errors for ids that are not token ids."""
+    ids = []
+    for b in banned if banned is not None else []:
+        if isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, np.integer)):
+            raise ValueError(f"banned ids must be whole numbers (token ids), got {b!r}")
+        if b < 0 or (vocab_size is not None and b >= vocab_size):
+            top = f"0 to {vocab_size - 1}" if vocab_size is not None else "0 or more"
+            raise ValueError(
+                f"banned id {int(b)} is not a token id of this vocabulary -- use ids {top} (e.g. vocab.unk_id)"
+            )
+        ids.append(int(b))
+    return ids
+
+
 def probabilities(
     logits,
     temperature: float = 1.0,
@@ -68,21 +85,27 @@ def probabilities(
         raise ValueError("the logits contain NaN or +inf -- the model diverged; retrain with a lower learning rate")
     single = z.ndim == 1
     z = np.atleast_2d(z)
-    if banned is not None:
-        banned = list(banned)
-        if banned:
-            z[:, banned] = -np.inf
-    if not np.isfinite(z.max(axis=-1)).all():
+    banned = check_banned(banned, z.shape[-1])
+    if banned:
+        z[:, banned] = -np.inf
+    top = z.max(axis=-1, keepdims=True)
+    if not np.isfinite(top).all():
         raise ValueError("every token is banned -- allow at least one token")
-    if t == 0.0:  # greedy: all probability on the most likely token
+    if t == 0.0:  # greedy: all probability on the most likely token (the lowest id of a tie)
         probs = np.zeros_like(z)
         probs[np.arange(len(z)), z.argmax(axis=-1)] = 1.0
         return probs[0] if single else probs
-    z = z / t
     if k is not None and k < z.shape[-1]:
-        kth = np.partition(z, -k, axis=-1)[:, -k][:, None]
-        z = np.where(z < kth, -np.inf, z)
-    z = z - z.max(axis=-1, keepdims=True)  # stable softmax: the largest logit becomes 0
+        # exactly k tokens: rank by logit (the order is the same at every temperature), ties by id
+        ranked = np.argsort(-z, axis=-1, kind="stable")[:, :k]
+        keep = np.zeros(z.shape, dtype=bool)
+        np.put_along_axis(keep, ranked, True, axis=-1)
+        z = np.where(keep, z, -np.inf)
+    # Stable softmax: subtract the largest logit *before* dividing by T. The largest becomes 0,
+    # the others are <= 0, so nothing overflows: for a tiny T they fall to -inf (probability 0),
+    # which is greedy decoding, instead of inf - inf = NaN.
+    with np.errstate(over="ignore"):
+        z = (z - top) / t
     probs = np.exp(z)
     probs /= probs.sum(axis=-1, keepdims=True)
     if p is not None and p < 1.0:
@@ -94,6 +117,8 @@ def probabilities(
         np.put_along_axis(keep, order, keep_sorted, axis=-1)
         probs = np.where(keep, probs, 0.0)
         probs /= probs.sum(axis=-1, keepdims=True)
+    if not np.isfinite(probs).all() or (banned and probs[:, banned].any()):  # a guard, never expected
+        raise ArithmeticError("the sampling probabilities are not a valid distribution -- please report this")
     return probs[0] if single else probs
 
 
@@ -130,7 +155,7 @@ class Sampler:
         self.temperature = check_temperature(temperature)
         self.top_k = check_top_k(top_k)
         self.top_p = check_top_p(top_p)
-        self.banned = list(banned) if banned is not None else []
+        self.banned = check_banned(banned)
         self.last_probs: np.ndarray | None = None
 
     def __call__(self, logits):
