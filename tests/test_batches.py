@@ -53,3 +53,12 @@ def test_bad_sizes(bad):
         ContiguousBatches(np.arange(50), bad, 5)
     with pytest.raises(ValueError, match="must be a positive integer"):
         ContiguousBatches(np.arange(50), 2, bad)
+
+
+@pytest.mark.parametrize("bad", [-1, -200, 1.5, True])
+def test_bad_offset(bad):
+    # a negative offset would start the rows near the end of the text (numpy's ids[-1:])
+    with pytest.raises(ValueError, match=r"offset must be a whole number >= 0 \(tokens to skip at the start\)"):
+        ContiguousBatches(np.arange(200), 2, 10, offset=bad)
+    with pytest.raises(ValueError, match="offset must be a whole number >= 0"):
+        batchify(np.arange(200), 2, offset=bad)

@@ -14,6 +14,15 @@ from typing import Iterator
 import numpy as np
 
 
+def check_offset(offset: int) -> int:
+    """``offset`` counts tokens from the start: a whole number >= 0 (one-line error otherwise)."""
+    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, (int, np.integer)) or offset < 0:
+        raise ValueError(
+            f"offset must be a whole number >= 0 (tokens to skip at the start), got {offset!r}"
+        )
+    return int(offset)
+
+
 def batchify(ids: np.ndarray, batch_size: int, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Lay ``ids[offset:]`` out as (inputs, targets), each of shape (batch_size, columns)."""
     ids = np.asarray(ids)
@@ -21,6 +30,7 @@ def batchify(ids: np.ndarray, batch_size: int, offset: int = 0) -> tuple[np.ndar
         raise ValueError(f"ids must be one-dimensional, got shape {ids.shape}")
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_offset(offset)
     stream = ids[offset:]
     columns = (len(stream) - 1) // batch_size
     if columns < 1:
@@ -45,6 +55,7 @@ class ContiguousBatches:
     def __init__(self, ids: np.ndarray, batch_size: int, seq_len: int, offset: int = 0, keep_last: bool = False):
         if not isinstance(seq_len, (int, np.integer)) or seq_len < 1:
             raise ValueError(f"seq_len must be a positive integer, got {seq_len!r}")
+        offset = check_offset(offset)
         ids = np.asarray(ids)
         if len(ids) - offset < batch_size * seq_len + 1 and not keep_last:
             raise ValueError(
