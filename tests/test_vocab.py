@@ -51,25 +51,73 @@ def test_require_same_explains_the_difference():
         a.require_same(b)
 
 
-def test_tokenize_words_keeps_punctuation_and_newlines():
+def test_tokenize_words_keeps_punctuation_newlines_and_spaces():
     toks = tokenize_words("HAMLET:\nTo be, or not--to be: that's it!\n")
-    assert toks == ["HAMLET", ":", "\n", "To", "be", ",", "or", "not", "--", "to", "be", ":", "that's", "it", "!", "\n"]
+    assert toks == ["HAMLET", ":", "\n", "To", " be", ",", " or", " not", "--", "to", " be", ":", " that's",
+                    " it", "!", "\n"]
 
 
-def test_detokenize_reads_like_the_corpus():
-    text = "HAMLET:\nTo be, or not--to be: that's it!\nAy, 'tis so.\n"
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("well-known", ["well", "-", "known"]),
+        ("th' other", ["th", "'", " other"]),
+        ("the 'word' here", ["the", " '", "word", "'", " here"]),
+        ("'tis o'er", ["'", "tis", " o'er"]),
+        ("1.5", ["1", ".", "5"]),
+        ("a---b", ["a", "---", "b"]),
+        ("a   b", ["a", "  ", " b"]),
+        ("end.  \n\n\nNext", ["end", ".", "  ", "\n", "\n", "\n", "Next"]),
+        ("\tindented\r\n", ["\t", "indented", "\r", "\n"]),
+        ("Grüße, Ärger über Öl", ["Grüße", ",", " Ärger", " über", " Öl"]),
+        ("  ", ["  "]),
+        (" x", [" x"]),
+        ("", []),
+    ],
+)
+def test_tokenize_words_is_lossless(text, tokens):
+    assert tokenize_words(text) == tokens
     assert detokenize_words(tokenize_words(text)) == text
+
+
+def test_round_trip_of_the_whole_built_in_corpus():
+    from textgen import load_corpus
+
+    text = load_corpus()
+    tokens = tokenize_words(text)
+    assert detokenize_words(tokens) == text
+    assert 3.0 < len(text) / len(tokens) < 5.0  # words, not characters or lines
+
+
+def test_round_trip_of_random_text_with_mixed_punctuation():
+    rng = np.random.default_rng(7)
+    pieces = ["word", "Wort", "Grüße", "o'er", "th'", "'tis", "1.5", "well-known", "--", "---", "...", ",", ".",
+              "'", '"', "(", ")", "!?", "&", "_x_", "\u2019", "\u00e9t\u00e9", " ", "  ", "\t", "\n", "\n\n",
+              "\r\n", "\u00a0", "\u0301", "\U0001f600"]
+    for _ in range(200):
+        text = "".join(rng.choice(pieces, size=int(rng.integers(0, 40))))
+        tokens = tokenize_words(text)
+        assert detokenize_words(tokens) == text
+        assert all(tokens), "no empty tokens"
+        assert all(t == "\n" or "\n" not in t for t in tokens), "a line break is always a token of its own"
+
+
+def test_detokenize_rejects_ids():
+    with pytest.raises(TypeError, match="vocab.decode"):
+        detokenize_words([3, 4])
+    with pytest.raises(TypeError, match="takes a str"):
+        tokenize_words(["a", "b"])
 
 
 def test_word_vocab_min_freq_and_unknown():
     toks = tokenize_words("the cat and the dog and the bird")
     v = WordVocab.build(toks, min_freq=2)
-    assert v.itos == ["<unk>", "the", "and"]
-    with pytest.raises(ValueError, match=r"3 word\(s\) not in the vocabulary: 'bird', 'cat', 'dog'"):
+    assert v.itos == ["<unk>", " and", " the"]  # equal counts: sorted by the token itself
+    with pytest.raises(ValueError, match=r"4 token\(s\) not in the vocabulary: ' bird', ' cat', ' dog', 'the'"):
         v.encode(toks)
     ids = v.encode(toks, allow_unknown=True)
-    assert (ids == 0).sum() == 3
-    assert v.coverage(toks) == pytest.approx(5 / 8)
+    assert (ids == 0).sum() == 4
+    assert v.coverage(toks) == pytest.approx(4 / 8)
 
 
 def test_word_vocab_bad_arguments():

@@ -146,49 +146,54 @@ class CharVocab(_Vocab):
 # ---------------------------------------------------------------------------------------
 # Words
 # ---------------------------------------------------------------------------------------
-_WORD_PATTERN = re.compile(r"\n|\w+(?:['\u2019]\w+)*|[^\w\s]", re.UNICODE)
-_NO_SPACE_BEFORE = set(",.;:!?)]}") | {"--"}
-_NO_SPACE_AFTER = set("([{")
+# A token is one of four kinds of pieces of the text, tried in this order at each position:
+#   1. a line break "\n", always a token of its own;
+#   2. a word (letters, digits, "_"; an apostrophe between letters stays inside: "that's", "o'er"),
+#      together with the single space in front of it, if there is one: " be";
+#   3. a run of one repeated punctuation mark ("," "--" "..." "'"), again with one space in front;
+#   4. any other whitespace (a tab, a second space, spaces before a line break) as it stands.
+# Every character of the text belongs to exactly one token, so joining the tokens gives the text
+# back. The lazy whitespace run (4) stops where a word or mark can take the last space.
+_WORD_PATTERN = re.compile(
+    r"\n"
+    r"| ?\w+(?:['\u2019]\w+)*"
+    r"| ?([^\w\s])\1*"
+    r"|[^\S\n]+?(?= ?\S|\n|\Z)"
+)
 
 
 def tokenize_words(text: str) -> list[str]:
-    """Split text into words, single punctuation marks and line breaks ("\\n").
+    r"""Split text into word tokens that keep every character: ``"".join(tokens) == text``.
 
-    Spaces are dropped; case is kept. A run of dashes "--" stays one token.
+    A word or a punctuation run carries the single space in front of it (" be", " --"), a line
+    break is a token of its own, and any other whitespace stays as a token as it is. Case is kept.
+
+    >>> tokenize_words("HAMLET:\nTo be, or not--to be.")
+    ['HAMLET', ':', '\n', 'To', ' be', ',', ' or', ' not', '--', 'to', ' be', '.']
     """
-    tokens = _WORD_PATTERN.findall(text)
-    merged: list[str] = []
-    for tok in tokens:  # keep "--" (the corpus's dash) as one token
-        if tok == "-" and merged and merged[-1] in ("-", "--"):
-            merged[-1] = "--"
-        else:
-            merged.append(tok)
-    return merged
+    if not isinstance(text, str):
+        raise TypeError(f"tokenize_words takes a str, got {type(text).__name__}")
+    return [m.group(0) for m in _WORD_PATTERN.finditer(text)]
 
 
 def detokenize_words(tokens: Iterable[str]) -> str:
-    """Join word tokens back into readable text (inverse of tokenize_words, up to spaces)."""
-    out: list[str] = []
-    previous = "\n"
-    for tok in tokens:
-        if tok == "\n":
-            out.append("\n")
-        elif previous == "\n" or previous in _NO_SPACE_AFTER or tok in _NO_SPACE_BEFORE:
-            out.append(tok)
-        elif previous == "--" or previous == "'":
-            out.append(tok)
-        else:
-            out.append(" " + tok)
-        previous = tok
-    return "".join(out)
+    """The text the tokens came from: the exact inverse of tokenize_words (tokens hold their spaces)."""
+    tokens = list(tokens)
+    bad = [t for t in tokens if not isinstance(t, str)]
+    if bad:
+        raise TypeError(
+            f"detokenize_words takes token strings, got {type(bad[0]).__name__} -- turn ids into tokens "
+            "with vocab.decode(ids) first"
+        )
+    return "".join(tokens)
 
 
 class WordVocab(_Vocab):
-    """Words, punctuation and line breaks; id 0 is "<unk>" for words seen fewer than min_freq times."""
+    """Word tokens (see tokenize_words); id 0 is "<unk>" for tokens seen fewer than min_freq times."""
 
     kind = "word"
     unk_token = "<unk>"
-    unit = "word"
+    unit = "token"
 
     @classmethod
     def build(cls, tokens: Sequence[str], min_freq: int = 1, max_size: int | None = None) -> "WordVocab":
