@@ -117,9 +117,12 @@ MD_LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\[\]]*\])*\])\(\s*<?([^)\s>]+)>?(?:\s
 HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 URL = re.compile(r"https?://\S+")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Python 3.11; torch 2.13.0+cpu; Python 3.10–3.12; Python 3.11, 3.12 or 3.13
 VERSION = re.compile(
-    rf"\b({VERSIONED})(?:[ \t]+|==)(\d+(?:\.\d+)*(?:\+\w+)?(?:[ \t]*[–-][ \t]*\d+(?:\.\d+)+)?)"
+    rf"\b({VERSIONED})(?:[ \t]+|==)(\d+(?:\.\d+)*(?:\+\w+)?"
+    r"(?:(?:[ \t]*[–-][ \t]*|,[ \t]*|[ \t]+(?:or|and|to|oder|und|bis)[ \t]+)\d+\.\d+(?:\.\d+)*)*)"
 )
+VERSION_NUMBER = re.compile(r"\d+(?:\.\d+)*(?:\+\w+)?")
 NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:([x×k])(?![^\W\d_]))?")
 NUMBER_FORMAT = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
@@ -279,7 +282,11 @@ def strip_markup(text: str) -> str:
 
 
 def versions(text: str) -> list[str]:
-    return [f"{m.group(1)} {m.group(2)}" for m in VERSION.finditer(strip_markup(text))]
+    """'Python 3.11/3.12/3.13' for 'Python 3.11, 3.12 or 3.13' (and for '3.11, 3.12 oder 3.13')."""
+    return [
+        f"{m.group(1)} {'/'.join(VERSION_NUMBER.findall(m.group(2)))}"
+        for m in VERSION.finditer(strip_markup(text))
+    ]
 
 
 def numbers(text: str, lang: str) -> list[Number]:
@@ -441,13 +448,47 @@ def normalized_links(page: str, text: str) -> tuple[list[str], bool]:
     """
     out, switches = [], False
     for target in link_targets(text):
-        if is_local(target) and resolve(page, target) == twin(page):
+        if target.startswith("#"):
+            target = "#" + english_anchor(page, target[1:])
+        elif is_local(target) and resolve(page, target) == twin(page):
             switches = True
             continue
-        if language(page) == "de":
+        elif language(page) == "de":
             target = re.sub(r"\.de\.md(?=$|#)", ".md", target)
         out.append(target)
     return out, switches
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: '### Why `a.txt` installs' -> 'why-atxt-installs'."""
+    text = heading.lstrip("#").strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(page: str) -> dict[str, str]:
+    """Anchor -> heading, for every heading of ``page`` (a repeated slug gets -1, -2, ...)."""
+    found, seen = {}, Counter()
+    for section in sections(read(page))[1:]:
+        base = slug(section.heading)
+        name = base if not seen[base] else f"{base}-{seen[base]}"
+        seen[base] += 1
+        found[name] = section.heading
+    return found
+
+
+def english_anchor(page: str, anchor: str) -> str:
+    """An in-page anchor of ``page`` as the anchor of the English heading it stands for.
+
+    An anchor that names no heading of the page stays as written (test_anchors_resolve says so).
+    """
+    heading = anchors(page).get(anchor)
+    if heading is None or language(page) == "en":
+        return anchor
+    english = twin(page)
+    to_english = {de: en for en, de in SECTIONS[english]}
+    if heading not in to_english:
+        return anchor
+    return {h: a for a, h in anchors(english).items()}.get(to_english[heading], anchor)
 
 
 def code_spans(page: str, text: str) -> set[str]:
@@ -499,8 +540,11 @@ def test_numbers_are_read_in_each_language():
 def test_versions_are_not_numbers():
     text = "Python 3.10–3.12, torch 2.13.0+cpu, TensorFlow 2.21 / Keras 3 on WSL2 and M1, `x 1.5`"
     assert numbers(text, "de") == []
+    assert versions("Python 3.11, 3.12 oder 3.13 und 2,5 GB") == ["Python 3.11/3.12/3.13"]
+    assert versions("Python 3.11, 3.12 or 3.13") == ["Python 3.11/3.12/3.13"]
+    assert versions("torch 2.13.0, 2,399 steps") == ["torch 2.13.0"]
     assert versions(text) == [
-        "Python 3.10–3.12",
+        "Python 3.10/3.12",
         "torch 2.13.0+cpu",
         "TensorFlow 2.21",
         "Keras 3",
@@ -534,6 +578,12 @@ def test_links_are_normalised_across_languages():
         "[English](README.md) · [Lab](lab/README.de.md#schritte) [x](https://a.b/1)",
     )
     assert switch and de_links == ["lab/README.md#schritte", "https://a.b/1"]
+    assert slug("### Why `requirements.txt` installs `tensorflow-cpu`, and a CPU-only torch") == (
+        "why-requirementstxt-installs-tensorflow-cpu-and-a-cpu-only-torch"
+    )
+    assert slug("### 8. Den Verlust lesen: Nats, Bits, Perplexität") == (
+        "8-den-verlust-lesen-nats-bits-perplexität"
+    )
     assert code_spans("README.de.md", "`README.md` and `lab/README.de.md`") == {
         "<twin>",
         "lab/README.md",
@@ -687,6 +737,17 @@ def test_pages_link_to_each_other(english):
         name = posixpath.relpath(english, posixpath.dirname(german) or ".")
         missing.append(f"{german} has no link to its English version ({name})")
     assert not missing, "; ".join(missing)
+
+
+@pytest.mark.parametrize("page", [p for pair in PAIRS.items() for p in pair])
+def test_anchors_resolve(page):
+    """Every #anchor that a page links to inside itself names one of its headings."""
+    broken = [
+        target
+        for target in link_targets(split_fences(read(page))[0])
+        if target.startswith("#") and target[1:] not in anchors(page)
+    ]
+    assert not broken, f"{page} links to anchors that no heading has: {broken}"
 
 
 @pytest.mark.parametrize("german", list(PAIRS.values()))
