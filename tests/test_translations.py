@@ -44,8 +44,9 @@ SECTIONS = {
         ("## Opening the notebooks", "## Die Notebooks öffnen"),
         ("## Using a GPU", "## Mit einer GPU arbeiten"),
         (
-            "### Why `requirements.txt` installs `tensorflow-cpu`",
-            "### Warum `requirements.txt` `tensorflow-cpu` installiert",
+            "### Why `requirements.txt` installs `tensorflow-cpu`, and a CPU-only torch on Linux",
+            "### Warum `requirements.txt` `tensorflow-cpu` installiert und warum unter Linux "
+            "der CPU-Build von torch",
         ),
         ("## The lesson", "## Die Lektion"),
         (
