@@ -29,7 +29,7 @@ from .checkpoints import (
     write_sidecar,
 )
 from .files import atomic_write
-from .metrics import loss_line, nats_to_bits, perplexity
+from .metrics import loss_line, nats_to_bits, perplexity, write_run_summary
 from .sampling import Sampler, entropy, probabilities, sample
 from .settings import Settings, is_quick, pick_device, read_settings, set_seed
 from .textstats import Cycle, NgramIndex, find_cycle
@@ -77,4 +77,5 @@ __all__ = [
     "split_text",
     "tokenize_words",
     "vocab_from_dict",
+    "write_run_summary",
 ]
