@@ -1,0 +1,61 @@
+"""The temperature explorer shows exactly one, current sample, labelled with its temperature."""
+
+import IPython.display
+import pytest
+
+from textgen.widgets import temperature_explorer
+
+
+class Screen:
+    """Stands in for the notebook page: records what is displayed and every in-place update."""
+
+    def __init__(self):
+        self.shown, self.updates = [], []
+
+    def display(self, obj, raw=False, display_id=None):
+        self.shown.append(obj)
+        screen = self
+
+        class Handle:
+            def update(self, new, raw=False):
+                screen.updates.append(new)
+
+        return Handle() if display_id else None
+
+
+@pytest.fixture
+def screen(monkeypatch):
+    s = Screen()
+    monkeypatch.setattr(IPython.display, "display", s.display)
+    return s
+
+
+def fake_generate(prompt, t, n):
+    if "☃" in prompt:
+        raise ValueError("1 character(s) not in the vocabulary: '☃'")
+    return f"<{n} characters at {t:.2f}>"
+
+
+def test_first_sample_is_shown_once_with_its_temperature(screen):
+    assert temperature_explorer(fake_generate, prompt="JULIET:\n", length=30) is None  # nothing echoed twice
+    controls, sample = screen.shown
+    assert sample == {"text/plain": "temperature 0.80:\nJULIET:\n<30 characters at 0.80>"}
+    slider = controls.children[1].children[0]
+    assert slider.description == "temperature T" and slider.style.description_width == "initial"
+
+
+def test_moving_the_slider_replaces_the_sample(screen):
+    temperature_explorer(fake_generate, prompt="ROMEO:\n", length=10)
+    slider = screen.shown[0].children[1].children[0]
+    slider.value = 1.5
+    slider.value = 0.3
+    assert len(screen.shown) == 2, "a change must update the shown sample, not add another"
+    assert [u["text/plain"].splitlines()[0] for u in screen.updates] == ["temperature 1.50:", "temperature 0.30:"]
+
+
+def test_a_bad_prompt_shows_the_error_in_place(screen):
+    temperature_explorer(fake_generate)
+    prompt_box, (slider, button) = screen.shown[0].children[0], screen.shown[0].children[1].children
+    prompt_box.value = "ROMEO: ☃"
+    button.click()
+    assert screen.updates[-1] == {"text/plain": "error: 1 character(s) not in the vocabulary: '☃'"}
