@@ -43,7 +43,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     try:
         write(tmp)
         if not tmp.is_file():
-            raise FileNotFoundError(f"the writer did not create {tmp} -- it must write to the path it is given")
+            raise FileNotFoundError(
+                f"the writer did not create {tmp} -- it must write to the path it is given"
+            )
         _fsync_path(tmp)
         os.replace(tmp, path)
         _fsync_path(path.parent, directory=True)

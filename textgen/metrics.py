@@ -57,7 +57,9 @@ def write_run_summary(framework: str, *, quick: bool, device: str, **numbers: fl
     missing = [k for k in RUN_SUMMARY_NUMBERS if k not in numbers]
     unknown = sorted(set(numbers) - set(RUN_SUMMARY_NUMBERS))
     if missing or unknown:
-        raise ValueError(f"write_run_summary needs {list(RUN_SUMMARY_NUMBERS)}; missing {missing}, unknown {unknown}")
+        raise ValueError(
+            f"write_run_summary needs {list(RUN_SUMMARY_NUMBERS)}; missing {missing}, unknown {unknown}"
+        )
     summary = {"framework": framework, "mode": "quick" if quick else "full", "device": str(device)}
     for key in RUN_SUMMARY_NUMBERS:
         value = numbers[key]
@@ -67,4 +69,5 @@ def write_run_summary(framework: str, *, quick: bool, device: str, **numbers: fl
             raise ValueError(f"run summary: {key} must be a finite number >= 0, got {value!r}")
         summary[key] = int(value) if key == "steps" else float(value)  # plain JSON, also for numpy
     text = json.dumps(summary, indent=1) + "\n"
-    return atomic_write(run_summary_path(framework, quick), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    path = run_summary_path(framework, quick)
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
