@@ -28,6 +28,8 @@ from .checkpoints import (
     training_record,
     write_sidecar,
 )
+from . import dates
+from .dates import DateData, DatePair, make_date_data, parse_iso, write_date
 from .files import atomic_write
 from .metrics import loss_line, nats_to_bits, perplexity, write_run_summary
 from .sampling import Sampler, entropy, probabilities, sample
@@ -47,6 +49,8 @@ __all__ = [
     "ContiguousBatches",
     "CorpusError",
     "Cycle",
+    "DateData",
+    "DatePair",
     "NgramIndex",
     "SHAKESPEARE_PLAYS",
     "Sampler",
@@ -57,6 +61,7 @@ __all__ = [
     "build_shakespeare",
     "check_length",
     "corpus_name",
+    "dates",
     "detokenize_words",
     "download_corpus",
     "entropy",
@@ -65,7 +70,9 @@ __all__ = [
     "load_corpus",
     "load_vocab",
     "loss_line",
+    "make_date_data",
     "nats_to_bits",
+    "parse_iso",
     "perplexity",
     "pick_device",
     "probabilities",
@@ -77,5 +84,6 @@ __all__ = [
     "split_text",
     "tokenize_words",
     "vocab_from_dict",
+    "write_date",
     "write_run_summary",
 ]
