@@ -1,6 +1,6 @@
 """Write WordGeneration-starter.ipynb from the worked solution WordGeneration.ipynb.
 
-In the solution, each part a student should write sits between two marker lines:
+In the solution's code cells, each part a student should write sits between two marker lines:
 
     # SOLUTION START: what to do
     ...solution code...
@@ -8,6 +8,20 @@ In the solution, each part a student should write sits between two marker lines:
 
 The starter keeps everything else and replaces each marked block by a TODO comment and a
 ``raise NotImplementedError``, with the same indentation. Outputs are removed.
+
+Markdown cells can differ between the two notebooks too (the introduction, and the cells where the
+student writes prose). There, the solution's text sits between ``<!-- SOLUTION START -->`` and
+``<!-- SOLUTION END -->``, and the starter's text inside an HTML comment that the solution does not
+show:
+
+    <!-- SOLUTION START -->
+    text of the worked solution
+    <!-- SOLUTION END -->
+    <!-- STARTER
+    text of the starter
+    -->
+
+The starter drops the solution's block and shows the STARTER text.
 
     python lab/make_starter.py            # rewrite the starter
     python lab/make_starter.py --check    # exit 1 if the starter is out of date
@@ -26,10 +40,12 @@ SOLUTION = HERE / "WordGeneration.ipynb"
 STARTER = HERE / "WordGeneration-starter.ipynb"
 START = re.compile(r"^(?P<indent>\s*)# SOLUTION START: (?P<task>.+)$")
 END = re.compile(r"^\s*# SOLUTION END\s*$")
+MD_SOLUTION = re.compile(r"<!-- SOLUTION START -->\n.*?<!-- SOLUTION END -->\n?", re.S)
+MD_STARTER = re.compile(r"<!-- STARTER\n(?P<text>.*?)\n-->", re.S)
 
 
 def strip_solution(source: str) -> str:
-    """Replace every marked block of one cell's source by a TODO."""
+    """Replace every marked block of one code cell's source by a TODO."""
     out, task = [], None
     for line in source.split("\n"):
         if task is None:
@@ -39,12 +55,22 @@ def strip_solution(source: str) -> str:
                 out.append(f"{m['indent']}# TODO: {m['task']}")
                 out.append(f'{m["indent"]}raise NotImplementedError("TODO: {m["task"]}")')
             else:
+                if END.match(line):
+                    raise ValueError("'# SOLUTION END' without a '# SOLUTION START: ...' before it")
                 out.append(line)
         elif END.match(line):
             task = None
     if task is not None:
         raise ValueError(f"'# SOLUTION START: {task['task']}' has no '# SOLUTION END'")
     return "\n".join(out)
+
+
+def starter_markdown(source: str) -> str:
+    """The starter's version of one markdown cell: solution blocks out, STARTER blocks shown."""
+    text = MD_STARTER.sub(lambda m: m["text"], MD_SOLUTION.sub("", source))
+    if "<!-- SOLUTION" in text or "<!-- STARTER" in text:
+        raise ValueError(f"unbalanced SOLUTION/STARTER markers in a markdown cell: {source[:60]!r}...")
+    return text
 
 
 def make_starter(solution: dict) -> dict:
@@ -57,15 +83,13 @@ def make_starter(solution: dict) -> dict:
         if cell["cell_type"] == "code":
             cell["source"] = strip_solution("".join(cell["source"]))
             cell["outputs"], cell["execution_count"] = [], None
-        elif cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("# Lab:"):
-            cell["source"] = "".join(cell["source"]).replace(
-                "(worked solution, PyTorch)", "(starter, PyTorch)", 1
-            )
+        elif cell["cell_type"] == "markdown":
+            cell["source"] = starter_markdown("".join(cell["source"]))
     return nb
 
 
 def render(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def main(argv: list[str]) -> int:
