@@ -34,6 +34,7 @@ from .files import atomic_write
 from .metrics import loss_line, nats_to_bits, perplexity, write_run_summary
 from .sampling import Sampler, entropy, probabilities, sample
 from .settings import Settings, is_quick, pick_device, read_settings, set_seed
+from .training import epoch_batches, learning_rate
 from .textstats import Cycle, NgramIndex, find_cycle
 from .vocab import CharVocab, WordVocab, detokenize_words, load_vocab, tokenize_words, vocab_from_dict
 
@@ -65,8 +66,10 @@ __all__ = [
     "detokenize_words",
     "download_corpus",
     "entropy",
+    "epoch_batches",
     "find_cycle",
     "is_quick",
+    "learning_rate",
     "load_corpus",
     "load_vocab",
     "loss_line",
