@@ -3,7 +3,10 @@
 * stored outputs come from one clean restart-and-run-all: execution counts 1..N in order,
   no error outputs, and every code cell has run;
 * every code cell is preceded by prose;
-* the PyTorch and TensorFlow notebooks have the same section headings, in the same order.
+* the PyTorch and TensorFlow notebooks have the same section headings, in the same order;
+* every notebook keeps its nbval output checks (cells marked ``# NBVAL_CHECK_OUTPUT``), and those
+  cells store nothing that changes between runs (no stderr);
+* the lessons' training cells store a short log that shows the model learning to write.
 """
 
 import json
@@ -14,7 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ["GenerativePyTorch.ipynb", "GenerativeTF.ipynb"]
-EXECUTED = LESSONS + ["lab/WordGeneration.ipynb"]
+LABS = ["lab/WordGeneration.ipynb", "lab/DateTranslation.ipynb"]
+EXECUTED = LESSONS + LABS
+CHECK = "# NBVAL_CHECK_OUTPUT"
 
 
 def load(name):
@@ -67,7 +72,8 @@ def test_every_code_cell_follows_prose(name):
 def test_twins_have_the_same_sections():
     torch_nb, tf_nb = (load(n) for n in LESSONS)
     assert headings(torch_nb) == headings(tf_nb)
-    assert len(headings(torch_nb)) == 12
+    assert len(headings(torch_nb)) == 13 and headings(torch_nb)[-1] == "Appendix"
+    assert headings(torch_nb, "### ") == headings(tf_nb, "### ")
 
 
 def test_lesson_prints_the_validation_line():
@@ -77,3 +83,37 @@ def test_lesson_prints_the_validation_line():
         )
         assert re.search(r"^validation loss: \d\.\d{3} nats/char \(\d\.\d{3} bits/char, perplexity \d+\.\d{2}\)$",
                          outputs, re.M), f"{name}: the final validation line is missing"
+
+
+@pytest.mark.parametrize("name", EXECUTED)
+def test_nbval_compares_the_outputs_that_must_not_change(name):
+    marked = [c for c in code_cells(load(name)) if CHECK in "".join(c["source"])]
+    assert len(marked) >= (8 if name in LESSONS else 4), f"{name}: only {len(marked)} cells carry {CHECK}"
+    for cell in marked:
+        streams = [o.get("name") for o in cell.get("outputs", []) if o["output_type"] == "stream"]
+        assert "stderr" not in streams, f"{name}: a checked cell stores stderr, which changes from run to run"
+        assert cell.get("outputs"), f"{name}: a checked cell stores no output, so nbval compares nothing"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_training_log_is_short_and_shows_samples(name):
+    cell = next(c for c in code_cells(load(name)) if "summary = train(" in "".join(c["source"]))
+    text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+    lines = text.strip().splitlines()
+    assert 3 <= len(lines) <= 25, f"{name}: the training cell stores {len(lines)} lines"
+    log_line = re.compile(r"^step +\d+ +\d+ s  train \d\.\d{3}  validation \d\.\d{3}  ['\"]ROMEO:")
+    odd = [line for line in lines if not log_line.match(line)]
+    assert not odd, f"{name}: every stored line should be a validation with its sample, not {odd[:2]}"
+
+
+def test_twins_trained_the_same_steps_to_the_same_loss():
+    finals = []
+    for name in LESSONS:
+        outputs = "".join("".join(o.get("text", "")) for c in code_cells(load(name)) for o in c.get("outputs", []))
+        steps = re.search(r"^(\d+) steps in \d+ s on", outputs, re.M)
+        loss = re.search(r"^validation loss: (\d\.\d{3}) nats/char", outputs, re.M)
+        assert steps and loss, f"{name}: the speed line or the validation line is missing"
+        finals.append((int(steps[1]), float(loss[1])))
+    (steps_pt, loss_pt), (steps_tf, loss_tf) = finals
+    assert steps_pt == steps_tf, f"the twins trained {steps_pt} and {steps_tf} steps"
+    assert abs(loss_pt - loss_tf) <= 0.02, f"validation {loss_pt} (PyTorch) vs {loss_tf} (TensorFlow)"
