@@ -92,9 +92,19 @@ SECTIONS = {
         ("## Files", "## Dateien"),
         ("## Goal", "## Ziel"),
         ("## Steps", "## Schritte"),
+        (
+            "## Self-checks: the ranges to expect",
+            "## Selbstprüfungen: die Bereiche, die du erwarten kannst",
+        ),
         ("## What to hand in", "## Was du abgibst"),
         ("## Grading rubric (20 points)", "## Bewertungsschema (20 Punkte)"),
         ("## Extension ideas", "## Ideen zum Weitermachen"),
+        (
+            "# Lab 2: translating dates, or generating from a vector",
+            "# Lab 2: Datumsangaben übersetzen oder aus einem Vektor generieren",
+        ),
+        ("## How to run it", "## So führst du es aus"),
+        ("## Questions", "## Fragen"),
     ],
 }
 
