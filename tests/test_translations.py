@@ -83,7 +83,7 @@ SECTIONS = {
             "### Benchmarks: PyTorch und TensorFlow im Vergleich",
         ),
         ("#### Training and validation", "#### Training und Validierung"),
-        ("#### Generation (the 300 s runs)", "#### Generierung (die Läufe mit 300 s)"),
+        ("#### Generation (the 180 s runs)", "#### Generierung (die Läufe mit 180 s)"),
         ("## Check yourself", "## Selbsttest"),
         ("## Further reading", "## Zum Weiterlesen"),
     ],
