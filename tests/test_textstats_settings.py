@@ -61,14 +61,16 @@ def test_set_seed_repeats_numpy():
     assert (a == np.random.rand(3)).all()
 
 
+def crash(p):
+    """A writer that fails half-way, like a full disk."""
+    p.write_text("half")
+    raise RuntimeError("disk full")
+
+
 def test_atomic_write_leaves_no_partial_file(tmp_path):
     target = tmp_path / "ckpt.pt"
     atomic_write(target, lambda p: p.write_text("v1"))
     assert target.read_text() == "v1"
-
-    def crash(p):
-        p.write_text("half")
-        raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         atomic_write(target, crash)
@@ -114,10 +116,6 @@ def test_atomic_write_cleanup_spares_other_files(tmp_path):
     target = tmp_path / "ckpt.pt"
     other = tmp_path / ".ckpt.partial.pt"  # the name the first version of atomic_write used
     other.write_text("another program's half-written file")
-
-    def crash(p):
-        p.write_text("half")
-        raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         atomic_write(target, crash)
