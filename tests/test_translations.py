@@ -39,15 +39,6 @@ SECTIONS = {
     "README.md": [
         ("# Generative recurrent networks for text", "# Generative rekurrente Netze für Text"),
         ("## Quick start", "## Schnellstart"),
-        ("## Switches", "## Schalter"),
-        ("## What is in here", "## Was hier liegt"),
-        ("## Opening the notebooks", "## Die Notebooks öffnen"),
-        ("## Using a GPU", "## Mit einer GPU arbeiten"),
-        (
-            "### Why `requirements.txt` installs `tensorflow-cpu`, and a CPU-only torch on Linux",
-            "### Warum `requirements.txt` `tensorflow-cpu` installiert und warum unter Linux "
-            "der CPU-Build von torch",
-        ),
         ("## The lesson", "## Die Lektion"),
         (
             "### 1. Four ways to wire a recurrent network",
@@ -70,7 +61,7 @@ SECTIONS = {
         ("### 7. Top-k and top-p", "### 7. Top-k und Top-p"),
         (
             "### 8. Reading the loss: nats, bits, perplexity",
-            "### 8. Den Verlust lesen: Nats, Bits, Perplexität",
+            "### 8. Den Verlust lesen: nat, bit, Perplexität",
         ),
         (
             "### 9. Generating from a vector: translation and captions",
@@ -86,6 +77,18 @@ SECTIONS = {
         ("#### Generation (the 180 s runs)", "#### Generierung (die Läufe mit 180 s)"),
         ("## Check yourself", "## Selbsttest"),
         ("## Further reading", "## Zum Weiterlesen"),
+        ("## Setting up in detail", "## Einrichtung im Detail"),
+        ("### Running the tests", "### Die Tests ausführen"),
+        ("### Switches", "### Schalter"),
+        ("### What is in here", "### Was hier liegt"),
+        ("### Opening the notebooks", "### Die Notebooks öffnen"),
+        ("### Using a GPU", "### Mit einer GPU arbeiten"),
+        (
+            "#### Why `requirements.txt` installs `tensorflow-cpu`, and the CPU-only torch takes "
+            "one extra line on Linux",
+            "#### Warum `requirements.txt` `tensorflow-cpu` installiert und der CPU-Build von torch "
+            "unter Linux eine eigene Zeile braucht",
+        ),
     ],
     "lab/README.md": [
         ("# Lab: from characters to words", "# Lab: von Zeichen zu Wörtern"),
@@ -116,6 +119,13 @@ GERMAN_TERMS = {
     "weiterreich": "den Zustand mitführen",
     "weitergereicht": "mitgeführt",
     "Stundenplan": "Unterrichtsplan",
+    # translations/GLOSSARY.de.md lists the terms the German pages and notebooks use
+    "Studierende": "du, oder Lernende",
+    "Endemarke": "Endmarke",
+    "verlustfrei": "umkehrbar (Verlust ist der Loss)",
+    r"\bZug\b": "Ziehung",
+    r"\bScore\b": "Logit",
+    r"\bZiele\b": "Zielzeichen (das Ziel ist die Aufgabe)",
 }
 
 # Software whose version numbers stay as they are in German (2.21 is a version, not 2,21).
