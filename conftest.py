@@ -1,23 +1,41 @@
 """pytest setup shared by the unit tests and the notebook runs (nbval).
 
-* Notebooks run in quick mode under pytest unless the caller chose otherwise: the variable is
-  inherited by every Jupyter kernel that nbval starts.
-* Checkpoints written during a test run go to a temporary folder (``TEXTGEN_CHECKPOINT_DIR``), never
-  to the repository's ``checkpoints/``. That folder starts with stand-ins for full-mode checkpoints;
-  ``tests/test_checkpoints_untouched.py`` runs after the notebooks and checks that the quick runs
-  wrote into ``quick/`` beside them and left them alone.
+* **The caller's switches do not count.** Every ``TEXTGEN_*`` variable exported in the shell
+  (``TEXTGEN_QUICK=0``, ``TEXTGEN_PRETRAINED``, ``TEXTGEN_TRAIN_SECONDS``, ...) is removed, and
+  quick mode is switched on: the test command gives the same result in any shell. The variables
+  set here are inherited by every Jupyter kernel that nbval starts; a test that needs a switch
+  sets it itself (``monkeypatch.setenv``).
+* **Checkpoints** written during a test run go to a temporary folder, never to the repository's
+  ``checkpoints/``; the folder is removed when the run ends. It starts with stand-ins for
+  full-mode checkpoints; ``tests/test_checkpoints_untouched.py`` runs after the notebooks and
+  checks that the quick runs wrote into ``quick/`` beside them and left them alone.
+* **Only the module's own notebooks run.** Hidden folders (Jupyter's ``.ipynb_checkpoints``
+  autosave copies among them) are never collected (``norecursedirs`` in pyproject.toml), nor are
+  the starter notebooks (their TODO cells raise on purpose; tests/test_lab.py checks them) or the
+  German notebooks (the same code as the English ones, checked by tests/test_german_notebooks.py).
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("TEXTGEN_QUICK", "1")
+import pytest
+
+for _name in [name for name in os.environ if name.startswith("TEXTGEN_")]:
+    del os.environ[_name]
+os.environ["TEXTGEN_QUICK"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
 
-# The starter notebook of the lab has TODO cells that raise on purpose: its structure is
-# checked by tests/test_lab.py instead of being executed.
-collect_ignore_glob = ["lab/*-starter.ipynb", "checkpoints/*", "data/*", ".venv/*", "benchmarks/results/*"]
+collect_ignore_glob = [
+    "lab/*-starter.ipynb",
+    "*.de.ipynb",
+    "lab/*.de.ipynb",
+    "*-checkpoint.ipynb",
+    "checkpoints/*",
+    "data/*",
+    "benchmarks/results/*",
+]
 
 # Which checkpoint each executed notebook writes (the file name is the same in both modes).
 NOTEBOOK_CHECKPOINTS = {
@@ -26,18 +44,16 @@ NOTEBOOK_CHECKPOINTS = {
     "WordGeneration.ipynb": "word_lstm_torch.pt",
     "DateTranslation.ipynb": "date_translator_torch.pt",
 }
+TEST_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="textgen-test-checkpoints-"))
+os.environ["TEXTGEN_CHECKPOINT_DIR"] = str(TEST_CHECKPOINTS)
 
 
 def full_mode_stand_in(name: str) -> bytes:
     return f"stand-in for a full-mode {name}: a quick run must never write over this file\n".encode()
 
 
-if not os.environ.get("TEXTGEN_CHECKPOINT_DIR"):
-    _root = Path(tempfile.mkdtemp(prefix="textgen-test-checkpoints-"))
-    os.environ["TEXTGEN_CHECKPOINT_DIR"] = str(_root)
-    for _name in NOTEBOOK_CHECKPOINTS.values():
-        (_root / _name).write_bytes(full_mode_stand_in(_name))
-    os.environ["TEXTGEN_TEST_STAND_INS"] = "1"  # tells the check that the stand-ins are ours
+for _file in NOTEBOOK_CHECKPOINTS.values():
+    (TEST_CHECKPOINTS / _file).write_bytes(full_mode_stand_in(_file))
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -48,3 +64,15 @@ def pytest_collection_modifyitems(session, config, items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "after_notebooks: runs after every notebook of the session (see conftest.py)")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(TEST_CHECKPOINTS, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def shakespeare():
+    """The built-in corpus, built (or read from data/) once for every test that needs it."""
+    import textgen
+
+    return textgen.load_corpus(textgen.shakespeare_path())

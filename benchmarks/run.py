@@ -32,8 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # started as ``python benchmarks/run.py``
     sys.path.insert(0, str(ROOT))
 
-from textgen.checkpoints import QUICK_SUBFOLDER  # noqa: E402
-from textgen.metrics import RUN_SUMMARY_NUMBERS  # noqa: E402
+from textgen.run import QUICK_SUBFOLDER, RUN_SUMMARY_NUMBERS  # noqa: E402
 
 # framework -> (name in the tables, notebook); the notebook writes run_summary_<framework>.json
 FRAMEWORKS = {

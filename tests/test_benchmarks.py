@@ -50,7 +50,8 @@ def test_run_summary_refuses_bad_numbers(checkpoints, change, message):
 
 
 def test_read_summary_names_what_is_missing(tmp_path):
-    with pytest.raises(run.BenchmarkError, match=r"GenerativeTF.ipynb ran but wrote no x.json -- the notebook must call"):
+    expected = r"GenerativeTF.ipynb ran but wrote no x.json -- the notebook must call"
+    with pytest.raises(run.BenchmarkError, match=expected):
         run.read_summary(tmp_path / "x.json", "GenerativeTF.ipynb", quick=False)
     (tmp_path / "x.json").write_text(json.dumps(dict(NUMBERS, mode="full", gen_slow_cps=0)))
     with pytest.raises(run.BenchmarkError, match="reports a speed or step count of 0"):
@@ -133,7 +134,8 @@ def test_each_lesson_notebook_writes_its_run_summary(framework):
 @pytest.mark.slow
 def test_quick_benchmark_of_both_notebooks(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--budgets", "10", "--out", str(tmp_path), "--machine", "e2e"],
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--budgets", "10", "--out", str(tmp_path),
+         "--machine", "e2e"],
         cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]

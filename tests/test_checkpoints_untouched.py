@@ -1,27 +1,25 @@
 """Quick runs (and so every test run) never write over a full-mode checkpoint.
 
-conftest.py points TEXTGEN_CHECKPOINT_DIR at a temporary folder holding stand-ins for the
+conftest.py points TEXTGEN_CHECKPOINT_DIR at a temporary folder (always: the caller's value is
+ignored) holding stand-ins for the
 full-mode checkpoints of every notebook. This test runs after the notebooks of the session
 (marker ``after_notebooks``) and checks that each notebook that ran wrote its quick-mode
 checkpoint into ``quick/`` and left the full-mode file beside it byte for byte as it was.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import NOTEBOOK_CHECKPOINTS, full_mode_stand_in
+from conftest import NOTEBOOK_CHECKPOINTS, TEST_CHECKPOINTS, full_mode_stand_in
 
 
 @pytest.mark.after_notebooks
 def test_quick_runs_write_beside_full_checkpoints_and_leave_them_alone(request):
-    if not os.environ.get("TEXTGEN_TEST_STAND_INS"):
-        pytest.skip("TEXTGEN_CHECKPOINT_DIR was set by the caller: no stand-ins to check")
     ran = sorted({Path(str(item.fspath)).name for item in request.session.items if str(item.fspath).endswith(".ipynb")})
     if not ran:
         pytest.skip("no notebook was executed in this session (run the README's test command)")
-    root = Path(os.environ["TEXTGEN_CHECKPOINT_DIR"])
+    root = TEST_CHECKPOINTS
     for notebook in ran:
         name = NOTEBOOK_CHECKPOINTS[notebook]
         assert (root / name).read_bytes() == full_mode_stand_in(name), f"{notebook} wrote over the full-mode {name}"

@@ -4,7 +4,10 @@
   followed by a self-check, and its own introduction;
 * run in quick mode, the solution's code with any one stub in place raises NotImplementedError in
   that stub's cell instead of carrying on, no stub cell reuses a name defined before it, and each
-  self-check catches a typical mistake;
+  self-check fails (AssertionError) on every typical mistake listed for its stub in MISTAKES, at
+  least two per stub;
+* the verdict is printed as ``words - characters: X ± Y bits/char (95 % interval over N blocks)``
+  and ``verdict: ...``, as the interval says;
 * without the lesson's checkpoint the lab stops at once with a one-line error.
 """
 
@@ -100,21 +103,57 @@ def test_markdown_blocks_swap():
 
 
 # -- the solution's code, run with the stubs in place --------------------------------------------
-# One typical mistake per stub: (text in the solution cell, what a student might write instead).
+# The typical mistakes of each stub: (text in the solution cell, what a student might write instead).
+# Each one, written into the solution, must make that cell's self-check fail with an AssertionError.
 MISTAKES = {
-    "min_freq_table": ("WordVocab.build(train_tokens, min_freq=min_freq)",
-                       "WordVocab.build(train_tokens + val_tokens, min_freq=min_freq)"),
-    "forward": ("self.lstm(self.drop(self.embed(ids)), state)", "self.lstm(self.drop(self.embed(ids)))"),
-    "token_losses": ("    model.eval()\n    pieces", "    pieces"),
-    "train_step": ("    nn.utils.clip_grad_norm_(model.parameters(), clip_norm)\n", ""),
-    "nats_and_bits": ("token_chars[scored].sum() / math.log(2)", "token_chars[scored].sum()"),
-    "span_sums": ("char_values[a:b].sum()", "np.nansum(char_values[a:b])"),
-    "verdict": ('"words" if word_bits < char_bits', '"words" if word_bits > char_bits'),
-    "generate_words": ("model(torch.tensor([[out[-1]]], device=device), state)",
-                       "model(torch.tensor([[out[-1]]], device=device))"),
+    "min_freq_table": [
+        ("WordVocab.build(train_tokens, min_freq=min_freq)",
+         "WordVocab.build(train_tokens + held_out_tokens, min_freq=min_freq)"),  # held-out text in the vocabulary
+        ("WordVocab.build(train_tokens, min_freq=min_freq)", "WordVocab.build(train_tokens)"),  # min_freq ignored
+        ("1.0 - vocab.coverage(held_out_tokens)", "vocab.coverage(held_out_tokens)"),  # the share kept, not lost
+    ],
+    "forward": [
+        ("self.lstm(self.drop(self.embed(ids)), state)", "self.lstm(self.drop(self.embed(ids)))"),  # state dropped
+        ("self.head(self.drop(out))", "self.head(out)"),  # no dropout on the LSTM output
+    ],
+    "token_losses": [
+        ("    model.eval()\n    pieces", "    pieces"),  # scored with dropout on
+        ("np.concatenate(pieces, axis=1)", "np.concatenate(pieces, axis=0)"),  # batches stacked: wrong order
+        ("model(torch.from_numpy(x).to(device), state)", "model(torch.from_numpy(x).to(device))"),  # state reset
+        ("    model.train(was_training)\n", ""),  # the model left in eval mode
+        ("keep_last=True", "keep_last=False"),  # the short last batch never scored
+    ],
+    "train_step": [
+        ("    opt.zero_grad(set_to_none=True)\n", ""),  # gradients add up over steps
+        ("    nn.utils.clip_grad_norm_(model.parameters(), clip_norm)\n", ""),  # no clipping
+        ("return loss.item(), tuple(s.detach() for s in state)", "return loss.item(), state"),  # state not detached
+        ("    opt.step()\n", ""),  # no optimiser step
+    ],
+    "nats_and_bits": [
+        ("token_chars[scored].sum() / math.log(2)", "token_chars[scored].sum()"),  # nats, not bits
+        ("total / token_chars[scored].sum() / math.log(2)",
+         "np.mean(token_nats[scored] / token_chars[scored]) / math.log(2)"),  # a mean of ratios
+        ("token_chars[scored].sum() / math.log(2)", "token_chars.sum() / math.log(2)"),  # unscored characters counted
+    ],
+    "span_sums": [
+        ("char_values[a:b].sum()", "np.nansum(char_values[a:b])"),  # NaN hidden
+        ("char_values[a:b].sum()", "char_values[a : b + 1].sum()"),  # one character too many
+    ],
+    "bootstrap_difference": [
+        ("rng.integers(n_blocks, size=(n_resamples, n_blocks))",
+         "np.array([rng.permutation(n_blocks) for _ in range(n_resamples)])"),  # drawn without replacement
+        ("blocks = np.array_split(np.arange(len(token_chars)), n_blocks)",
+         "blocks, n_blocks = np.array_split(np.arange(len(token_chars)), len(token_chars)), len(token_chars)"),  # tokens
+        ("1.96 * resampled.std()", "1.96 * ((word - char) / chars / math.log(2)).std()"),  # spread of single blocks
+        ("chars.sum() / math.log(2)", "chars.sum()"),  # nats, not bits
+    ],
+    "generate_words": [
+        ("model(torch.tensor([[out[-1]]], device=device), state)",
+         "model(torch.tensor([[out[-1]]], device=device))"),  # state not fed back
+        ("torch.from_numpy(ids).to(device)[None]", "torch.from_numpy(ids[-1:]).to(device)[None]"),  # no warm-up
+        ("choose(logits[0, -1]", "choose(logits[0, 0]"),  # the first position's logits, not the last
+    ],
 }
-
-
 def assigned_names(source):
     """Names a cell binds at top level (assignments, functions, classes, loop targets)."""
     names = set()
@@ -141,21 +180,9 @@ def write_standin_char_checkpoint(path):
     computed the lesson's way (64 x 256 contiguous batches, state carried)."""
     import torch
     import torch.nn.functional as F
-    from torch import nn
 
     import textgen
-
-    class CharLSTM(nn.Module):
-        def __init__(self, vocab_size, embed_dim, hidden_size, dropout=0.0):
-            super().__init__()
-            self.embed = nn.Embedding(vocab_size, embed_dim)
-            self.lstm = nn.LSTM(embed_dim, hidden_size, batch_first=True)
-            self.drop = nn.Dropout(dropout)
-            self.head = nn.Linear(hidden_size, vocab_size)
-
-        def forward(self, ids, state=None):
-            out, state = self.lstm(self.embed(ids), state)
-            return self.head(self.drop(out)), state
+    from textgen.models import CharLSTM
 
     train_text, val_text = textgen.split_text(textgen.load_corpus(), val_fraction=0.1)
     vocab = textgen.CharVocab.build(train_text)
@@ -168,11 +195,10 @@ def write_standin_char_checkpoint(path):
             logits, state = model(torch.from_numpy(x), state)
             total += F.cross_entropy(logits.reshape(-1, len(vocab)), torch.from_numpy(y).reshape(-1), reduction="sum").item()
             count += y.size
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"model_state": model.state_dict(), "vocab": vocab.to_dict(), "config": config,
+    textgen.save_checkpoint(path, {"model_state": model.state_dict(), "vocab": vocab.to_dict(), "config": config,
                 "history": {"step": [], "train": [], "val_step": [0], "val": [total / count]}, "step": 0,
                 "val_loss": total / count,
-                "trained": textgen.training_record(quick=True, steps=0, val_loss=total / count, seconds=0.0)}, path)
+                "trained": textgen.training_record(quick=True, steps=0, val_loss=total / count, seconds=0.0)})
 
 
 @pytest.fixture
@@ -196,16 +222,20 @@ def test_missing_lesson_checkpoint_is_a_one_line_error(lab_env):
 
 
 @pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
-def test_each_stub_raises_and_each_self_check_catches_a_mistake(lab_env):
+def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, capsys):
+    import re
+
     import matplotlib.pyplot as plt
     import torch
+
+    import textgen
 
     write_standin_char_checkpoint(lab_env / "quick" / "char_lstm_torch.pt")
     solution = code_sources(load(make_starter.SOLUTION))
     starter = code_sources(load(make_starter.STARTER))
     assert len(solution) == len(starter)
     ns = {"__name__": "__main__"}
-    stubs = []
+    stubs, missed = [], []
     for i, (sol, sta) in enumerate(zip(solution, starter)):
         if sol != sta:  # a cell with a stub
             name = stub_function(sol)
@@ -215,24 +245,36 @@ def test_each_stub_raises_and_each_self_check_catches_a_mistake(lab_env):
             rng_state, np_state = torch.get_rng_state(), np.random.get_state()
             with pytest.raises(NotImplementedError, match="^TODO: "):
                 exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
-            if name in MISTAKES:
-                right, wrong = MISTAKES[name]
+            for right, wrong in MISTAKES.get(name, []):
                 assert right in sol, f"the mistake for {name} no longer applies: {right!r} is not in the cell"
-                with pytest.raises(AssertionError):
+                try:
                     exec(compile(sol.replace(right, wrong, 1), f"<mistaken cell {i}: {name}>", "exec"), dict(ns))
-            torch.set_rng_state(rng_state)
-            np.random.set_state(np_state)
+                except AssertionError:
+                    pass  # the self-check caught it
+                else:
+                    missed.append(f"{name}: {wrong!r} instead of {right!r}")
+                torch.set_rng_state(rng_state)
+                np.random.set_state(np_state)
         exec(compile(sol, f"<solution cell {i}>", "exec"), ns)
         plt.close("all")
     assert len(stubs) >= 7 and sorted(stubs) == sorted(MISTAKES), stubs
+    assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
+    assert all(len(MISTAKES[name]) >= 2 for name in stubs), "at least two typical mistakes per stub"
 
     # the run wrote the word model's checkpoint where textgen says, with its training record
-    ckpt = torch.load(lab_env / "quick" / "word_lstm_torch.pt", weights_only=False)
+    ckpt = textgen.load_checkpoint(lab_env / "quick" / "word_lstm_torch.pt")
     record = ckpt["trained"]
     assert record["mode"] == "quick" and record["unit"] == "token"
     assert record["steps"] == record["planned_steps"] == ns["CONFIG"]["steps"] == 40
     assert not record["stopped_early"] and math.isclose(record["val_loss"], ckpt["val_loss"])
     assert ckpt["config"]["min_freq"] == ns["MIN_FREQ"] and ckpt["vocab"]["kind"] == "word"
-    # the verdict printed is the one the numbers give
-    assert ns["verdicts"][ns["NEUTRAL"]] in ("words", "characters", "tie")
+    # the verdict is printed in the agreed format, and it is the one the interval gives
+    printed = re.search(r"^words - characters: ([+-]\d+\.\d{3}) ± (\d+\.\d{3}) bits/char "
+                        r"\(95 % interval over (\d+) blocks\)\nverdict: (words|characters|tie)$",
+                        capsys.readouterr().out, re.M)
+    assert printed, "the verdict lines are missing or not in the agreed format"
+    difference, half_width = ns["intervals"][ns["HEADLINE"]]
+    assert printed[1] == f"{difference:+.3f}" and printed[2] == f"{half_width:.3f}"
+    assert int(printed[3]) == ns["CONFIG"]["n_blocks"]
+    assert printed[4] == ("tie" if abs(difference) <= half_width else "words" if difference < 0 else "characters")
     assert os.environ["TEXTGEN_QUICK"] == "1"

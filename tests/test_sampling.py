@@ -1,9 +1,11 @@
+"""textgen.sampling: the reference sampling rule, entropy, and the checks on generated text."""
+
 import math
 
 import numpy as np
 import pytest
 
-from textgen import Sampler, entropy, probabilities, sample
+from textgen import NgramIndex, Sampler, entropy, find_cycle, probabilities
 
 
 def test_softmax_is_stable_for_huge_logits():
@@ -15,7 +17,7 @@ def test_softmax_is_stable_for_huge_logits():
 
 def test_temperature_zero_is_greedy():
     rng = np.random.default_rng(0)
-    assert all(sample([0.1, 2.0, 1.9], rng, temperature=0) == 1 for _ in range(20))
+    assert all(Sampler(rng, temperature=0)([0.1, 2.0, 1.9]) == 1 for _ in range(20))
 
 
 def test_entropy_rises_with_temperature():
@@ -54,23 +56,23 @@ def test_tiny_temperature_is_greedy_and_respects_banned(tiny):
     p = probabilities([9.0, 1.0, 3.0, 2.0], temperature=tiny, banned=[0])
     assert p.tolist() == [0.0, 0.0, 1.0, 0.0]
     rng = np.random.default_rng(0)
-    assert [sample([9.0, 1.0, 3.0, 2.0], rng, temperature=tiny, banned=[0]) for _ in range(20)] == [2] * 20
+    assert [Sampler(rng, temperature=tiny, banned=[0])([9.0, 1.0, 3.0, 2.0]) for _ in range(20)] == [2] * 20
     batch = Sampler(1, temperature=tiny, top_p=0.9, banned=[0])(np.tile([9.0, 1.0, 3.0, 2.0], (4, 1)))
     assert batch.tolist() == [2, 2, 2, 2]
 
 
-@pytest.mark.parametrize("bad", [-1, 3, 99])
+@pytest.mark.parametrize("bad", [3, 99])
 def test_banned_ids_outside_the_vocabulary_are_errors(bad):
-    # -1 would otherwise ban the last token through numpy's negative indexing
     with pytest.raises(ValueError, match=rf"banned id {bad} is not a token id of this vocabulary -- use ids 0 to 2"):
         probabilities([1.0, 2.0, 3.0], banned=[bad])
     with pytest.raises(ValueError, match=f"banned id {bad} is not a token id"):
         Sampler(0, banned=[bad])(np.zeros(3))
 
 
-@pytest.mark.parametrize("bad", [1.0, "0", None, True])
-def test_banned_ids_must_be_whole_numbers(bad):
-    with pytest.raises(ValueError, match="banned ids must be whole numbers"):
+@pytest.mark.parametrize("bad", [-1, 1.0, "0", None, True])
+def test_banned_ids_must_be_token_ids(bad):
+    # -1 would otherwise ban the last token through numpy's negative indexing
+    with pytest.raises(ValueError, match=r"a banned id must be a whole number >= 0 \(a token id, e.g. vocab.unk_id\)"):
         Sampler(0, banned=[bad])
 
 
@@ -123,3 +125,29 @@ def test_batched_sampling_and_last_probs():
     assert ids.shape == (5,) and ids.dtype == np.int64
     assert s.last_probs.shape == (5, 4)
     assert isinstance(s(np.zeros(4)), int)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles and novelty of generated text
+
+
+def test_find_cycle_in_greedy_text():
+    text = "O, what a noble mind " + "the king the king " * 5
+    c = find_cycle(text)
+    assert c is not None and c.period == 9 and c.unit in ("the king " * 2)
+    assert text[c.start :].startswith(c.unit)
+
+
+def test_find_cycle_on_words_and_none():
+    assert find_cycle(["a", "b", "c", "b", "c", "b", "c"], min_repeats=3).unit == ("b", "c")
+    assert find_cycle("the quick brown fox jumps over the lazy dog") is None
+
+
+def test_novelty():
+    idx = NgramIndex("to be or not to be", 4)
+    assert idx.novelty("to be or") == 0.0
+    assert idx.novelty("xyzw") == 1.0
+    words = NgramIndex("a b c d".split(), 2)
+    assert words.novelty("a b x".split()) == 0.5
+    with pytest.raises(ValueError, match="shorter than n=4"):
+        idx.novelty("abc")

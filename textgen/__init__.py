@@ -1,92 +1,100 @@
 """textgen: the plumbing shared by the module's PyTorch and TensorFlow notebooks.
 
-The lesson itself (models, training loops, generation loops) lives in the notebooks;
-this package holds what both frameworks share so that they see identical data:
-corpus loading and splitting, vocabularies, contiguous batches, sampling rules,
-seeding, device choice, loss units, checks on generated text and plots.
+The lesson itself (models, training steps, generation loops, the sampling rule) is written out
+in the notebooks; this package holds what both frameworks share, so that they see identical data,
+and the tested references the notebooks check themselves against:
+
+* ``data``      the corpus, its split, vocabularies, contiguous batches
+* ``sampling``  the reference sampling rule, entropy, cycles and novelty of generated text
+* ``run``       switches, seeds, devices, checkpoints saved and loaded safely, the learning rate
+* ``display``   loss units, plots, the temperature slider
+* ``dates``     the date-translation lab's data
+* ``models``    the lesson's PyTorch model, for the labs and tests (imports torch; not loaded here)
 """
 
-from .batches import ContiguousBatches, batchify
-from .corpus import (
+from . import dates
+from .data import (
     SHAKESPEARE_PLAYS,
+    CharVocab,
+    ContiguousBatches,
     CorpusError,
+    WordVocab,
+    batchify,
     build_shakespeare,
     check_length,
     corpus_name,
-    download_corpus,
+    detokenize_words,
+    epoch_batches,
     load_corpus,
     read_text,
     shakespeare_path,
     split_text,
+    tokenize_words,
+    vocab_from_dict,
 )
-from .checkpoints import (
+from .dates import make_date_data, parse_iso, write_date
+from .display import loss_line, perplexity
+from .run import (
+    CheckpointError,
+    Settings,
     announce_pretrained,
+    atomic_write,
     checkpoint_path,
-    checkpoint_root,
     describe_record,
-    read_sidecar,
+    learning_rate,
+    load_checkpoint,
+    pick_device,
+    read_settings,
+    save_checkpoint,
+    set_seed,
     training_record,
-    write_sidecar,
+    whole_number,
+    write_run_summary,
 )
-from . import dates
-from .dates import DateData, DatePair, make_date_data, parse_iso, write_date
-from .files import atomic_write
-from .metrics import loss_line, nats_to_bits, perplexity, write_run_summary
-from .sampling import Sampler, entropy, probabilities, sample
-from .settings import Settings, is_quick, pick_device, read_settings, set_seed
-from .training import epoch_batches, learning_rate
-from .textstats import Cycle, NgramIndex, find_cycle
-from .vocab import CharVocab, WordVocab, detokenize_words, load_vocab, tokenize_words, vocab_from_dict
+from .sampling import NgramIndex, Sampler, entropy, find_cycle, probabilities
 
 __all__ = [
-    "announce_pretrained",
-    "checkpoint_path",
-    "checkpoint_root",
-    "describe_record",
-    "read_sidecar",
-    "training_record",
-    "write_sidecar",
+    "SHAKESPEARE_PLAYS",
     "CharVocab",
+    "CheckpointError",
     "ContiguousBatches",
     "CorpusError",
-    "Cycle",
-    "DateData",
-    "DatePair",
     "NgramIndex",
-    "SHAKESPEARE_PLAYS",
     "Sampler",
     "Settings",
     "WordVocab",
+    "announce_pretrained",
     "atomic_write",
     "batchify",
     "build_shakespeare",
     "check_length",
+    "checkpoint_path",
     "corpus_name",
     "dates",
+    "describe_record",
     "detokenize_words",
-    "download_corpus",
     "entropy",
     "epoch_batches",
     "find_cycle",
-    "is_quick",
     "learning_rate",
+    "load_checkpoint",
     "load_corpus",
-    "load_vocab",
     "loss_line",
     "make_date_data",
-    "nats_to_bits",
     "parse_iso",
     "perplexity",
     "pick_device",
     "probabilities",
     "read_settings",
     "read_text",
-    "sample",
+    "save_checkpoint",
     "set_seed",
     "shakespeare_path",
     "split_text",
     "tokenize_words",
+    "training_record",
     "vocab_from_dict",
+    "whole_number",
     "write_date",
     "write_run_summary",
 ]

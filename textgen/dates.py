@@ -1,34 +1,60 @@
-"""Dates written in words, paired with their ISO form: the data of the date-translation lab.
+"""Dates as people write them, paired with their ISO form: the data of the date-translation lab.
 
 Every pair is generated here, offline and deterministically from a seed: a calendar date between
 1 January 1800 and 31 December 2199 (400 years, one full cycle of the Gregorian calendar), written
-in one of eight English or German formats and in one of three letter cases, next to its ISO 8601
-form ``YYYY-MM-DD``. For Tuesday, 3 March 2026:
+in one of eighteen English, German or ISO formats, in one of three letter cases, sometimes with
+irregular spacing and, if asked for, with one typing mistake, next to its ISO 8601 form
+``YYYY-MM-DD``. For Tuesday, 3 March 2026:
 
-=================  ==========================
-format             written
-=================  ==========================
-``en_dmy``         ``3 March 2026``
-``en_mdy``         ``March 3rd, 2026``
-``en_wd_short``    ``Tue, 3 Mar 2026``
-``en_wd_long``     ``Tuesday, March 3, 2026``
-``us_numeric``     ``03/03/2026`` (month first)
-``de_numeric``     ``3.3.2026``
-``de_dmy``         ``3. März 2026``
-``de_wd``          ``Dienstag, 3. März 2026``
-=================  ==========================
+=======================  ===========================  =========================================
+format                   written                      what varies by month
+=======================  ===========================  =========================================
+``en_dmy``               ``3 March 2026``
+``en_dmy_ordinal``       ``3rd March 2026``
+``en_the_of``            ``the 3rd of March, 2026``
+``en_mdy``               ``March 3rd, 2026``
+``en_mdy_abbr``          ``March 3, 2026``            AP style: ``Oct. 3, 1990``, ``Sept. 3``
+``en_dmy_abbr``          ``3 Mar 2026``               British, no dot: ``3 Sept 2026``
+``en_wd_short``          ``Tue, 3 Mar 2026``          three letters, as in e-mail headers
+``en_wd_long``           ``Tuesday, March 3, 2026``
+``us_numeric``           ``03/03/2026``               month first, zero-padded
+``us_numeric_unpadded``  ``3/3/2026``                 month first
+``de_numeric``           ``3.3.2026``                 day first
+``de_numeric_padded``    ``03.03.2026``               day first, zero-padded
+``de_dmy``               ``3. März 2026``
+``de_dmy_abbr``          ``3. Mrz. 2026``             DIN 5008: ``Okt.``, ``Sept.``, ``Mai``
+``de_am``                ``am 3. März 2026``
+``de_wd``                ``Dienstag, 3. März 2026``
+``de_wd_short``          ``Di., 03.03.2026``
+``iso``                  ``2026-03-03``               the target itself, passed through
+=======================  ===========================  =========================================
 
-Weekday names are always the true weekday of the date. The held-out split holds calendar dates
-that never occur in the training split, in any format or case.
+The rule for numbers only: **a slash means month first** (US), **a dot means day first**
+(German), padded or not. Weekday names are always the true weekday of the date.
+
+Two kinds of variation come on top of format and case, each drawn with its own random generator:
+
+* ``respace``: irregular spacing that a reader does not even notice (a double space, no space after
+  a comma, a space around a separator, a space at either end);
+* ``add_noise``: one typing mistake (a dropped or doubled letter, a missing or extra space, a
+  stray punctuation mark). Digits are never touched and never run together, and a month or weekday
+  name is changed only where the result cannot be read as another name, so that every noisy text
+  still names exactly one date.
+
+The held-out split holds calendar dates that never occur in the training split, in any form; an
+optional block of whole years is kept out of both and tested on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+
+from .run import whole_number
 
 FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
@@ -37,21 +63,49 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "September", "October", "November", "December")
 MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
              "September", "Oktober", "November", "Dezember")
+# AP style (US newspapers): five months written out, the others cut, with a dot
+MONTHS_EN_AP = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+                "Nov.", "Dec.")
+# British short forms: no dot, September as Sept
+MONTHS_EN_UK = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec")
+# DIN 5008 / Duden: with a dot, Mai written out
+MONTHS_DE_ABBR = ("Jan.", "Feb.", "Mrz.", "Apr.", "Mai", "Jun.", "Jul.", "Aug.", "Sept.", "Okt.",
+                  "Nov.", "Dez.")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+WEEKDAYS_DE_ABBR = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 FORMATS: tuple[str, ...] = (
     "en_dmy",
+    "en_dmy_ordinal",
+    "en_the_of",
     "en_mdy",
+    "en_mdy_abbr",
+    "en_dmy_abbr",
     "en_wd_short",
     "en_wd_long",
     "us_numeric",
+    "us_numeric_unpadded",
     "de_numeric",
+    "de_numeric_padded",
     "de_dmy",
+    "de_dmy_abbr",
+    "de_am",
     "de_wd",
+    "de_wd_short",
+    "iso",
 )
-LANGUAGE = {f: ("de" if f.startswith("de_") else "en") for f in FORMATS}
+LANGUAGE = {f: f.split("_")[0].replace("us", "en") for f in FORMATS}  # "en", "de" or "iso"
 CASES: tuple[str, ...] = ("as written", "lower", "upper")
+SPACINGS: tuple[str, ...] = ("regular", "irregular")
+NOISE_KINDS: tuple[str, ...] = (
+    "dropped letter",
+    "doubled letter",
+    "missing space",
+    "extra space",
+    "stray punctuation",
+)
+STRAY_PUNCTUATION = ".,;:'-"
 
 
 def ordinal(day: int) -> str:
@@ -71,29 +125,36 @@ def _check_date(day: dt.date) -> None:
         )
 
 
+def _written(day: dt.date, fmt: str) -> str:
+    d, m, y, wd = day.day, day.month - 1, day.year, day.weekday()
+    return {
+        "en_dmy": f"{d} {MONTHS_EN[m]} {y}",
+        "en_dmy_ordinal": f"{ordinal(d)} {MONTHS_EN[m]} {y}",
+        "en_the_of": f"the {ordinal(d)} of {MONTHS_EN[m]}, {y}",
+        "en_mdy": f"{MONTHS_EN[m]} {ordinal(d)}, {y}",
+        "en_mdy_abbr": f"{MONTHS_EN_AP[m]} {d}, {y}",
+        "en_dmy_abbr": f"{d} {MONTHS_EN_UK[m]} {y}",
+        "en_wd_short": f"{WEEKDAYS_EN[wd][:3]}, {d} {MONTHS_EN[m][:3]} {y}",
+        "en_wd_long": f"{WEEKDAYS_EN[wd]}, {MONTHS_EN[m]} {d}, {y}",
+        "us_numeric": f"{m + 1:02d}/{d:02d}/{y}",
+        "us_numeric_unpadded": f"{m + 1}/{d}/{y}",
+        "de_numeric": f"{d}.{m + 1}.{y}",
+        "de_numeric_padded": f"{d:02d}.{m + 1:02d}.{y}",
+        "de_dmy": f"{d}. {MONTHS_DE[m]} {y}",
+        "de_dmy_abbr": f"{d}. {MONTHS_DE_ABBR[m]} {y}",
+        "de_am": f"am {d}. {MONTHS_DE[m]} {y}",
+        "de_wd": f"{WEEKDAYS_DE[wd]}, {d}. {MONTHS_DE[m]} {y}",
+        "de_wd_short": f"{WEEKDAYS_DE_ABBR[wd]}., {d:02d}.{m + 1:02d}.{y}",
+        "iso": day.isoformat(),
+    }[fmt]
+
+
 def write_date(day: dt.date, fmt: str, case: str = "as written") -> str:
     """``day`` written in format ``fmt`` (one of FORMATS) and letter case ``case`` (of CASES)."""
     _check_date(day)
-    d, m, y = day.day, day.month, day.year
-    wd = day.weekday()
-    if fmt == "en_dmy":
-        text = f"{d} {MONTHS_EN[m - 1]} {y}"
-    elif fmt == "en_mdy":
-        text = f"{MONTHS_EN[m - 1]} {ordinal(d)}, {y}"
-    elif fmt == "en_wd_short":
-        text = f"{WEEKDAYS_EN[wd][:3]}, {d} {MONTHS_EN[m - 1][:3]} {y}"
-    elif fmt == "en_wd_long":
-        text = f"{WEEKDAYS_EN[wd]}, {MONTHS_EN[m - 1]} {d}, {y}"
-    elif fmt == "us_numeric":
-        text = f"{m:02d}/{d:02d}/{y}"
-    elif fmt == "de_numeric":
-        text = f"{d}.{m}.{y}"
-    elif fmt == "de_dmy":
-        text = f"{d}. {MONTHS_DE[m - 1]} {y}"
-    elif fmt == "de_wd":
-        text = f"{WEEKDAYS_DE[wd]}, {d}. {MONTHS_DE[m - 1]} {y}"
-    else:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown date format {fmt!r} -- use one of {', '.join(FORMATS)}")
+    text = _written(day, fmt)
     if case == "as written":
         return text
     if case == "lower":
@@ -110,6 +171,141 @@ def iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+# ---------------------------------------------------------------------------------------------
+# Irregular spacing and typing mistakes
+# ---------------------------------------------------------------------------------------------
+def _between_digits(text: str, i: int) -> bool:
+    """True if position ``i`` (a gap before text[i]) lies between two digits."""
+    return 0 < i < len(text) and text[i - 1].isdigit() and text[i].isdigit()
+
+
+def respace(text: str, rng: np.random.Generator) -> str:
+    """``text`` with one or two spacing changes a reader hardly notices.
+
+    A space doubled; the space after a comma or a dot dropped (``Tue,3 Mar``, ``3.März``); a space
+    put before or after a separator (``3 .3.2026``, ``03/ 03/2026``); a space at the start or the
+    end. No space ever lands between two digits, so no number is split.
+    """
+    for _ in range(1 + int(rng.integers(2))):
+        options = ["edge"]
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        tight = [i for i in spaces if i > 0 and text[i - 1] in ",."]
+        loose = [i + side for i, ch in enumerate(text) if ch in "./,-" for side in (0, 1)
+                 if not (0 < i + side < len(text) and " " in text[i + side - 1 : i + side + 1])
+                 and not _between_digits(text, i + side)]
+        options += ["double"] * bool(spaces) + ["tight"] * bool(tight) + ["loose"] * bool(loose)
+        choice = options[int(rng.integers(len(options)))]
+        if choice == "double":
+            i = spaces[int(rng.integers(len(spaces)))]
+            text = text[:i] + " " + text[i:]
+        elif choice == "tight":
+            i = tight[int(rng.integers(len(tight)))]
+            text = text[:i] + text[i + 1 :]
+        elif choice == "loose":
+            i = loose[int(rng.integers(len(loose)))]
+            text = text[:i] + " " + text[i:]
+        else:
+            text = " " + text if rng.integers(2) else text + " "
+    return text
+
+
+def _name_meanings() -> dict[str, set[str]]:
+    """Every month and weekday name (lower case, dot dropped) -> what it means ("m3", "w1")."""
+    meanings: dict[str, set[str]] = {}
+    months = (MONTHS_EN, MONTHS_DE, MONTHS_EN_AP, MONTHS_EN_UK, MONTHS_DE_ABBR,
+              [m[:3] for m in MONTHS_EN])
+    weekdays = (WEEKDAYS_EN, WEEKDAYS_DE, WEEKDAYS_DE_ABBR, [w[:3] for w in WEEKDAYS_EN])
+    for prefix, tables in (("m", months), ("w", weekdays)):
+        for table in tables:
+            for k, name in enumerate(table):
+                meanings.setdefault(name.lower().rstrip("."), set()).add(f"{prefix}{k}")
+    return meanings
+
+
+def _one_letter_changes(word: str) -> dict[str, list[tuple[str, int]]]:
+    """The words one dropped or one doubled letter makes of ``word``: text -> [(kind, index)]."""
+    changes: dict[str, list[tuple[str, int]]] = {}
+    for i in range(len(word)):
+        changes.setdefault(word[:i] + word[i + 1 :], []).append(("dropped letter", i))
+        changes.setdefault(word[: i + 1] + word[i:], []).append(("doubled letter", i))
+    return changes
+
+
+def _safe_name_changes() -> dict[str, dict[str, list[int]]]:
+    """For each name: the letters that may be dropped or doubled without making another name.
+
+    A change is unsafe if the result is a name with another meaning, or the result of one such
+    change to a name with another meaning (``Mar`` and ``May`` both become ``Ma``; ``Juni`` and
+    ``Juli`` both become ``Jui``; ``Mai`` becomes the weekday ``Mi``).
+    """
+    meanings = _name_meanings()
+    reachable: dict[str, set[str]] = {}  # text -> meanings it can come from
+    for name, meaning in meanings.items():
+        for changed in [name, *_one_letter_changes(name)]:
+            reachable.setdefault(changed, set()).update(meaning)
+    safe: dict[str, dict[str, list[int]]] = {}
+    for name, meaning in meanings.items():
+        allowed = {"dropped letter": [], "doubled letter": []}
+        for changed, ways in _one_letter_changes(name).items():
+            if reachable[changed] <= meaning and len(changed) >= 2:
+                for kind, i in ways:
+                    allowed[kind].append(i)
+        safe[name] = {kind: sorted(set(found)) for kind, found in allowed.items()}
+    return safe
+
+
+_SAFE_CHANGES = _safe_name_changes()
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _letter_positions(text: str, kind: str) -> list[int]:
+    """Where in ``text`` a letter may be dropped or doubled (indexes into ``text``)."""
+    positions = []
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word in _SAFE_CHANGES:
+            positions += [m.start() + i for i in _SAFE_CHANGES[word][kind]]
+        elif kind == "doubled letter" or len(word) >= 2:
+            positions += list(range(m.start(), m.end()))
+    return positions
+
+
+def add_noise(text: str, rng: np.random.Generator, kind: str | None = None) -> tuple[str, str]:
+    """``text`` with one typing mistake, and its kind (one of NOISE_KINDS).
+
+    ``kind=None`` draws one of the kinds that ``text`` allows (a numeric date has no letter to
+    drop). Digits are never dropped or doubled, no space or punctuation mark is put between two
+    digits, and no space between two digits is removed; a month or weekday name loses or gains a
+    letter only where the result cannot be read as another name.
+    """
+    spaces = [i for i, ch in enumerate(text) if ch == " " and not _between_digits(text[:i] + text[i + 1 :], i)]
+    gaps = [i for i in range(len(text) + 1) if not _between_digits(text, i)]
+    where = {
+        "dropped letter": _letter_positions(text, "dropped letter"),
+        "doubled letter": _letter_positions(text, "doubled letter"),
+        "missing space": spaces,
+        "extra space": [i for i in gaps if " " not in text[max(i - 1, 0) : i + 1]],
+        "stray punctuation": gaps,
+    }
+    if kind is None:
+        possible = [k for k in NOISE_KINDS if where[k]]
+        kind = possible[int(rng.integers(len(possible)))]
+    elif kind not in NOISE_KINDS:
+        raise ValueError(f"unknown kind of noise {kind!r} -- use one of {', '.join(NOISE_KINDS)}")
+    if not where[kind]:
+        raise ValueError(f"{text!r} allows no {kind}")
+    i = where[kind][int(rng.integers(len(where[kind])))]
+    if kind == "dropped letter" or kind == "missing space":
+        return text[:i] + text[i + 1 :], kind
+    if kind == "doubled letter":
+        return text[: i + 1] + text[i:], kind
+    mark = " " if kind == "extra space" else STRAY_PUNCTUATION[int(rng.integers(len(STRAY_PUNCTUATION)))]
+    return text[:i] + mark + text[i:], kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairs and splits
+# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DatePair:
     """One example: the written date, its ISO form, and how it was written."""
@@ -119,6 +315,8 @@ class DatePair:
     format: str
     case: str
     date: dt.date
+    spacing: str = "regular"
+    noise: str = ""  # the kind of typing mistake, "" for none
 
 
 def all_dates(first: dt.date = FIRST_DATE, last: dt.date = LAST_DATE) -> list[dt.date]:
@@ -134,79 +332,155 @@ def all_dates(first: dt.date = FIRST_DATE, last: dt.date = LAST_DATE) -> list[dt
 
 @dataclass(frozen=True)
 class DateData:
-    """The two splits, with the calendar dates behind them."""
+    """The splits, with the calendar dates behind them.
+
+    ``heldout_noisy`` is ``heldout`` with one typing mistake in each text. ``unseen`` maps each
+    block of unseen years (``"1960-1969"``) to pairs of its dates; neither the training nor the
+    held-out split contains a date of those years.
+    """
 
     train: list[DatePair]
     heldout: list[DatePair]
+    heldout_noisy: list[DatePair]
+    unseen: dict[str, list[DatePair]]
     train_dates: frozenset  # the dates that occur in ``train``
     heldout_dates: frozenset
     calendar_size: int  # how many dates the calendar FIRST_DATE .. LAST_DATE has
     seed: int
 
     def describe(self) -> str:
-        return (
+        per_format = len(self.heldout) // len(FORMATS)
+        noisy = sum(bool(p.noise) for p in self.train)
+        irregular = sum(p.spacing == "irregular" for p in self.train)
+        years = sorted({d.year for d in self.train_dates})
+        lines = [
             f"calendar: {self.calendar_size:,} dates, "
-            f"{FIRST_DATE.isoformat()} .. {LAST_DATE.isoformat()}; "
-            f"{len(self.heldout_dates):,} of them held out\n"
-            f"training: {len(self.train):,} pairs, drawn from the other "
-            f"{self.calendar_size - len(self.heldout_dates):,} dates "
-            f"({len(self.train_dates):,} distinct dates drawn)\n"
-            f"held out: {len(self.heldout):,} pairs, one per held-out date, "
-            f"{len(self.heldout) // len(FORMATS):,} per format"
-        )
+            f"{FIRST_DATE.isoformat()} .. {LAST_DATE.isoformat()}",
+            f"training: {len(self.train):,} pairs of {len(self.train_dates):,} distinct dates in "
+            f"{len(years)} years from {years[0]} to {years[-1]}",
+            f"          {irregular / len(self.train):.0%} irregularly spaced, "
+            f"{noisy / len(self.train):.0%} with a typing mistake",
+            f"held out: {len(self.heldout):,} dates never trained on, one pair each, "
+            f"{per_format:,} per format; the same dates with a typing mistake each",
+        ]
+        for block, pairs in self.unseen.items():
+            lines.append(f"unseen years {block}: {len(pairs):,} dates of years without a single "
+                         f"training or held-out date")
+        return "\n".join(lines)
 
 
-def _check_count(name: str, value: int, lowest: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
-        raise ValueError(f"{name} must be a whole number >= {lowest}, got {value!r}")
+def _year_blocks(unseen_years) -> list[tuple[int, int]]:
+    blocks = []
+    for block in unseen_years:
+        if not (isinstance(block, (tuple, list)) and len(block) == 2):
+            raise ValueError(f"unseen_years must hold (first, last) pairs of years, got {block!r}")
+        for year, name in ((block[0], "the first unseen year"), (block[1], "the last unseen year")):
+            whole_number(year, name, FIRST_DATE.year)
+            if year > LAST_DATE.year:
+                raise ValueError(f"{name} must lie in {FIRST_DATE.year} .. {LAST_DATE.year}, got {year}")
+        if block[1] < block[0]:
+            raise ValueError(f"unseen years {block[0]}-{block[1]}: the last year comes before the first")
+        blocks.append((int(block[0]), int(block[1])))
+    return blocks
 
 
-def make_date_data(n_train: int = 100_000, n_heldout: int = 2_400, seed: int = 0) -> DateData:
+def make_date_data(
+    n_train: int = 100_000,
+    n_heldout: int = 2_700,
+    seed: int = 0,
+    *,
+    irregular: float = 0.25,
+    noise: float = 0.0,
+    unseen_years: Sequence[tuple[int, int]] = (),
+) -> DateData:
     """Split the calendar into held-out and training dates, and write the pairs.
 
-    * ``n_heldout`` dates (a multiple of the number of formats) are drawn without replacement and
-      removed from the training pool; each is written once, in a random case, the formats taking
-      turns, so that every format gets the same number of held-out dates.
+    * the dates of each block of ``unseen_years`` (first and last year, inclusive) are set aside
+      first; up to ``n_heldout`` of them, drawn at random, are written once each, the formats
+      taking turns, into ``unseen["first-last"]``;
+    * ``n_heldout`` dates (a multiple of the number of formats) are drawn without replacement from
+      the rest and removed from the training pool; each is written once, in a random case, the
+      formats taking turns, so that every format gets the same number of held-out dates;
+      ``heldout_noisy`` is the same pairs with one typing mistake each;
     * ``n_train`` training pairs draw a date from the rest of the calendar, a format and a case
       uniformly at random (a date may appear several times, in different formats).
 
-    The same arguments give the same pairs on every machine.
+    A share ``irregular`` of all pairs is irregularly spaced (``respace``), and a share ``noise``
+    of the training pairs gets one typing mistake (``add_noise``). The same arguments give the same
+    pairs on every machine.
     """
-    _check_count("n_train", n_train, 1)
-    _check_count("n_heldout", n_heldout, len(FORMATS))
+    whole_number(n_train, "n_train", 1)
+    whole_number(n_heldout, "n_heldout", len(FORMATS))
+    whole_number(seed, "seed", 0)
+    for name, share in (("irregular", irregular), ("noise", noise)):
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ValueError(f"{name} must be a share between 0 and 1, got {share!r}")
     if n_heldout % len(FORMATS):
         raise ValueError(
             f"n_heldout={n_heldout:,} must be a multiple of {len(FORMATS)}, so that every format "
             f"gets the same number of held-out dates"
         )
+    blocks = _year_blocks(unseen_years)
     calendar = all_dates()
-    if n_heldout > len(calendar) // 2:
+    year_of = np.array([d.year for d in calendar])
+    in_block = [(year_of >= y1) & (year_of <= y2) for y1, y2 in blocks]
+    pool = np.flatnonzero(~np.any(in_block, axis=0)) if blocks else np.arange(len(calendar))
+    if n_heldout > len(pool) // 2:
         raise ValueError(
             f"n_heldout={n_heldout:,} would leave too few training dates "
-            f"-- use at most {len(calendar) // 2:,}"
+            f"-- use at most {len(pool) // 2:,}"
         )
     rng = np.random.default_rng(seed)
-    held_idx = np.sort(rng.choice(len(calendar), size=n_heldout, replace=False))
-    is_held = np.zeros(len(calendar), dtype=bool)
-    is_held[held_idx] = True
-    train_idx = np.flatnonzero(~is_held)
+    layout_rng, noise_rng = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])
 
-    held_order = rng.permutation(held_idx)  # which date gets which format: random, formats in turn
-    held_cases = rng.integers(len(CASES), size=n_heldout)
-    heldout = []
-    for k, (i, c) in enumerate(zip(held_order.tolist(), held_cases.tolist())):
-        heldout.append(_pair(calendar[i], FORMATS[k % len(FORMATS)], CASES[c]))
+    def pair(day, fmt, case, mistakes=None):
+        text = write_date(day, fmt, case)
+        spacing = "regular"
+        if irregular and layout_rng.random() < irregular:
+            text, spacing = respace(text, layout_rng), "irregular"
+        kind = ""
+        if mistakes is not None:
+            text, kind = add_noise(text, mistakes)
+        return DatePair(text, day.isoformat(), fmt, case, day, spacing, kind)
+
+    def written_once(indexes):
+        # each date once: random order, the formats taking turns, a random case
+        order = rng.permutation(indexes)
+        cases = rng.integers(len(CASES), size=len(order))
+        return [pair(calendar[i], FORMATS[k % len(FORMATS)], CASES[c])
+                for k, (i, c) in enumerate(zip(order.tolist(), cases.tolist()))]
+
+    held_idx = np.sort(rng.choice(pool, size=n_heldout, replace=False))
+    in_training = np.zeros(len(calendar), dtype=bool)
+    in_training[pool] = True
+    in_training[held_idx] = False
+    train_idx = np.flatnonzero(in_training)
+
+    heldout = written_once(held_idx)
+    heldout_noisy = []
+    for p in heldout:
+        text, kind = add_noise(p.text, noise_rng)
+        heldout_noisy.append(DatePair(text, p.iso, p.format, p.case, p.date, p.spacing, kind))
+    unseen = {}
+    for (y1, y2), mask in zip(blocks, in_block):
+        dates_of_block = np.flatnonzero(mask)
+        if len(dates_of_block) > n_heldout:
+            dates_of_block = np.sort(rng.choice(dates_of_block, size=n_heldout, replace=False))
+        unseen[f"{y1}-{y2}"] = written_once(dates_of_block)
 
     picks = train_idx[rng.integers(len(train_idx), size=n_train)]
     fmts = rng.integers(len(FORMATS), size=n_train)
     cases = rng.integers(len(CASES), size=n_train)
+    noisy = rng.random(n_train) < noise
     train = [
-        _pair(calendar[i], FORMATS[f], CASES[c])
-        for i, f, c in zip(picks.tolist(), fmts.tolist(), cases.tolist())
+        pair(calendar[i], FORMATS[f], CASES[c], noise_rng if z else None)
+        for i, f, c, z in zip(picks.tolist(), fmts.tolist(), cases.tolist(), noisy.tolist())
     ]
     return DateData(
         train=train,
         heldout=heldout,
+        heldout_noisy=heldout_noisy,
+        unseen=unseen,
         train_dates=frozenset(calendar[i] for i in np.unique(picks).tolist()),
         heldout_dates=frozenset(calendar[i] for i in held_idx.tolist()),
         calendar_size=len(calendar),
@@ -214,13 +488,9 @@ def make_date_data(n_train: int = 100_000, n_heldout: int = 2_400, seed: int = 0
     )
 
 
-def _pair(day: dt.date, fmt: str, case: str) -> DatePair:
-    return DatePair(write_date(day, fmt, case), day.isoformat(), fmt, case, day)
-
-
 def every_format(day: dt.date, cases: Sequence[str] = ("as written",)) -> list[DatePair]:
     """``day`` in every format (and each of ``cases``): for comparing how one date is encoded."""
-    return [_pair(day, f, c) for f in FORMATS for c in cases]
+    return [DatePair(write_date(day, f, c), iso(day), f, c, day) for f in FORMATS for c in cases]
 
 
 def parse_iso(text: str) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""Choosing the next token from a model's logits (numpy, framework-neutral).
+"""Choosing the next token from a model's logits, and looking at what was chosen (numpy only).
 
 Both notebooks call the same code, so "temperature 0.7, top-k 10, seed 0" means the
 same thing in PyTorch and in TensorFlow.
@@ -17,9 +17,12 @@ same thing in PyTorch and in TensorFlow.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Hashable, Iterable, Sequence
 
 import numpy as np
+
+from .run import whole_number
 
 
 def check_temperature(temperature: float) -> float:
@@ -35,9 +38,7 @@ def check_temperature(temperature: float) -> float:
 def check_top_k(top_k: int | None) -> int | None:
     if top_k is None:
         return None
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
-        raise ValueError(f"top_k must be a whole number >= 1 (or None to keep every token), got {top_k!r}")
-    return int(top_k)
+    return whole_number(top_k, "top_k", 1, " (or None to keep every token)")
 
 
 def check_top_p(top_p: float | None) -> float | None:
@@ -56,14 +57,13 @@ def check_banned(banned: Iterable[int] | None, vocab_size: int | None = None) ->
     """The banned ids as a list of ints; one-line errors for ids that are not token ids."""
     ids = []
     for b in banned if banned is not None else []:
-        if isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, np.integer)):
-            raise ValueError(f"banned ids must be whole numbers (token ids), got {b!r}")
-        if b < 0 or (vocab_size is not None and b >= vocab_size):
-            top = f"0 to {vocab_size - 1}" if vocab_size is not None else "0 or more"
+        b = whole_number(b, "a banned id", 0, " (a token id, e.g. vocab.unk_id)")
+        if vocab_size is not None and b >= vocab_size:
             raise ValueError(
-                f"banned id {int(b)} is not a token id of this vocabulary -- use ids {top} (e.g. vocab.unk_id)"
+                f"banned id {b} is not a token id of this vocabulary -- "
+                f"use ids 0 to {vocab_size - 1} (e.g. vocab.unk_id)"
             )
-        ids.append(int(b))
+        ids.append(b)
     return ids
 
 
@@ -122,18 +122,6 @@ def probabilities(
     return probs[0] if single else probs
 
 
-def sample(
-    logits,
-    rng: np.random.Generator,
-    temperature: float = 1.0,
-    top_k: int | None = None,
-    top_p: float | None = None,
-    banned: Iterable[int] | None = None,
-):
-    """Draw the next token id(s) from ``logits`` with a seeded ``numpy.random.Generator``."""
-    return Sampler(rng, temperature, top_k, top_p, banned)(logits)
-
-
 class Sampler:
     """A reusable sampling rule that remembers the last distribution it drew from.
 
@@ -178,3 +166,63 @@ def entropy(probs) -> np.ndarray | float:
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=-1)
     return float(h) if np.ndim(h) == 0 else h
+
+
+# ---------------------------------------------------------------------------------------------
+# Looking at generated text: repeating cycles (greedy decoding) and novelty
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cycle:
+    start: int  # where the repetition begins in the text
+    period: int  # length of the repeating unit
+    unit: str | tuple  # the repeating unit itself
+    repeats: float  # how many times it repeats up to the end of the text
+
+
+def find_cycle(seq: Sequence[Hashable], min_repeats: float = 3.0, max_period: int | None = None) -> Cycle | None:
+    """Find the shortest unit that repeats at the end of ``seq`` at least ``min_repeats`` times.
+
+    Works on strings (characters) and on lists of words. Returns None when the end of
+    the sequence is not periodic.
+    """
+    n = len(seq)
+    max_period = max_period or n // 2
+    for period in range(1, max_period + 1):
+        # walk back from the end while seq[i] == seq[i + period]
+        i = n - period - 1
+        while i >= 0 and seq[i] == seq[i + period]:
+            i -= 1
+        start = i + 1
+        span = n - start
+        if span >= min_repeats * period:
+            unit = seq[start : start + period]
+            unit = unit if isinstance(unit, str) else tuple(unit)
+            return Cycle(start=start, period=period, unit=unit, repeats=span / period)
+    return None
+
+
+class NgramIndex:
+    """All n-grams of a reference text, for asking how much of a sample is new.
+
+    Works on strings (character n-grams) and on token lists (word n-grams).
+    """
+
+    def __init__(self, reference: Sequence[Hashable], n: int):
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        self.n = n
+        self.grams = set(self._grams(reference))
+
+    def _grams(self, seq):
+        n = self.n
+        if isinstance(seq, str):
+            return (seq[i : i + n] for i in range(len(seq) - n + 1))
+        seq = list(seq)
+        return (tuple(seq[i : i + n]) for i in range(len(seq) - n + 1))
+
+    def novelty(self, sample: Sequence[Hashable]) -> float:
+        """Share of the sample's n-grams that never occur in the reference (0 … 1)."""
+        grams = list(self._grams(sample))
+        if not grams:
+            raise ValueError(f"the sample is shorter than n={self.n} -- generate a longer sample")
+        return sum(g not in self.grams for g in grams) / len(grams)

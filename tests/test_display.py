@@ -1,9 +1,27 @@
-"""The temperature explorer shows exactly one, current sample, labelled with its temperature."""
+"""textgen.display: loss units, and the temperature explorer, which shows exactly one, current
+sample, labelled with its temperature."""
+
+import math
 
 import IPython.display
 import pytest
 
-from textgen.widgets import temperature_explorer
+from textgen import loss_line, perplexity
+from textgen.display import temperature_explorer
+
+
+def test_loss_line_format():
+    assert loss_line(1.5) == "validation loss: 1.500 nats/char (2.164 bits/char, perplexity 4.48)"
+    assert loss_line(4.059, unit="token", label="word model") == (
+        "word model: 4.059 nats/token (5.856 bits/token, perplexity 57.92)")
+    with pytest.raises(ValueError, match="training diverged"):
+        loss_line(float("nan"))
+
+
+def test_a_huge_loss_is_shown_not_a_crash():
+    # e ** 710 does not fit in a float: this used to raise OverflowError
+    assert perplexity(710.0) == math.inf
+    assert loss_line(710.0) == "validation loss: 710.000 nats/char (1024.313 bits/char, perplexity inf)"
 
 
 class Screen:
@@ -55,7 +73,7 @@ def test_moving_the_slider_replaces_the_sample(screen):
 
 def test_a_bad_prompt_shows_the_error_in_place(screen):
     temperature_explorer(fake_generate)
-    prompt_box, (slider, button) = screen.shown[0].children[0], screen.shown[0].children[1].children
+    prompt_box, (_slider, button) = screen.shown[0].children[0], screen.shown[0].children[1].children
     prompt_box.value = "ROMEO: ☃"
     button.click()
     assert screen.updates[-1] == {"text/plain": "error: 1 character(s) not in the vocabulary: '☃'"}

@@ -1,0 +1,484 @@
+"""How a notebook run is set up, and what it leaves behind.
+
+* **Switches.** Every ``TEXTGEN_*`` variable is read here, once, by ``read_settings``:
+
+  ``TEXTGEN_QUICK=1``            quick mode: same code, tiny training budget (the tests use it)
+  ``TEXTGEN_CORPUS=path``        train on another UTF-8 text file instead of Shakespeare
+  ``TEXTGEN_PRETRAINED=path``    skip training and load this checkpoint, or each notebook's own
+                                 file from this folder (instructor mode)
+  ``TEXTGEN_TRAIN_SECONDS=N``    stop training after N seconds of wall time
+  ``TEXTGEN_CHECKPOINT_DIR=path`` where checkpoints go (default: ``checkpoints/`` of the checkout)
+  ``TEXTGEN_DATA_DIR=path``      where the built corpus goes (default: ``data/`` of the checkout)
+
+  Paths may start with ``~``; a relative path is read from the top of the repository, so the
+  lesson (at the top) and the labs (in ``lab/``) mean the same folder.
+* **Checks.** ``whole_number`` is the one test of "a whole number >= n" that the package uses.
+* **Seeds and devices**: ``set_seed``, ``pick_device``.
+* **Files**: ``atomic_write`` (never a half-written file), checkpoint paths, ``save_checkpoint``
+  and ``load_checkpoint`` (loading never runs code from the file), training records, the run
+  summary for ``benchmarks/``.
+* **The learning-rate schedule** both lesson loops share.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import random
+import sys
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+#: The top of the checkout when the package is used from the repository (``pip install -e .``).
+_HERE = Path(__file__).resolve().parent.parent
+REPO_ROOT: Path | None = _HERE if (_HERE / "textgen").is_dir() and (_HERE / "README.md").is_file() else None
+
+SWITCHES = (
+    "TEXTGEN_QUICK",
+    "TEXTGEN_CORPUS",
+    "TEXTGEN_PRETRAINED",
+    "TEXTGEN_TRAIN_SECONDS",
+    "TEXTGEN_CHECKPOINT_DIR",
+    "TEXTGEN_DATA_DIR",
+)
+QUICK_SUBFOLDER = "quick"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+# ---------------------------------------------------------------------------------------------
+# One check for whole numbers
+# ---------------------------------------------------------------------------------------------
+def whole_number(value: Any, name: str, minimum: int = 0, hint: str = "") -> int:
+    """``value`` as an int if it is a whole number >= ``minimum``; else a one-line ValueError.
+
+    Python and numpy integers pass; bools (True is not a count), floats (even 3.0) and strings
+    do not.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}{hint}, got {value!r}")
+    return int(value)
+
+
+def finite_number(value: Any, name: str, minimum: float = 0.0) -> float:
+    """``value`` as a float if it is a real, finite number >= ``minimum`` (not a bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
+    number = float(value)
+    if not (math.isfinite(number) and number >= minimum):
+        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
+    return number
+
+
+# ---------------------------------------------------------------------------------------------
+# Switches
+# ---------------------------------------------------------------------------------------------
+def _flag(name: str, value: str) -> bool:
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise ValueError(f"{name}={value!r} is not understood; use {name}=1 to switch it on or 0 to switch it off")
+
+
+def resolve_path(value: str | os.PathLike) -> Path:
+    """``~`` expanded; a relative path taken from the top of the repository (else the cwd)."""
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (REPO_ROOT or Path.cwd()) / path
+    return path
+
+
+def _default_folder(name: str, fallback: Path) -> Path:
+    if REPO_ROOT is not None and (name != "data" or (REPO_ROOT / "data" / "README.md").is_file()):
+        return REPO_ROOT / name
+    return fallback
+
+
+@dataclass(frozen=True)
+class Settings:
+    quick: bool = False
+    corpus: Path | None = None
+    pretrained: Path | None = None
+    train_seconds: float | None = None
+    checkpoint_dir: Path = _default_folder("checkpoints", Path.cwd() / "checkpoints")
+    data_dir: Path = _default_folder("data", Path.home() / ".cache" / "textgen")
+
+    def pretrained_checkpoint(self, filename: str) -> Path:
+        """The checkpoint to load in instructor mode: the file itself, or ``filename`` in the folder."""
+        if self.pretrained is None:
+            raise ValueError("TEXTGEN_PRETRAINED is not set")
+        path = self.pretrained / filename if self.pretrained.is_dir() else self.pretrained
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"pretrained checkpoint not found: {path} -- run the notebook once in full mode to write "
+                f"checkpoints/{filename}, then point TEXTGEN_PRETRAINED at that file or its folder"
+            )
+        return path
+
+    def describe(self) -> str:
+        """One line per switch, for the notebooks' Setup section."""
+        budget = (
+            f"{self.train_seconds:g} s of wall time (TEXTGEN_TRAIN_SECONDS)"
+            if self.train_seconds
+            else "the notebook's default (see CONFIG)"
+        )
+        return "\n".join(
+            [
+                f"mode:            {'quick (TEXTGEN_QUICK=1)' if self.quick else 'full (the default)'}",
+                f"corpus:          {self.corpus or 'built-in Shakespeare (set TEXTGEN_CORPUS to change)'}",
+                f"pretrained:      {self.pretrained or 'none: the notebook trains its own model'}",
+                f"training budget: {budget}",
+            ]
+        )
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every TEXTGEN_* switch; a malformed value raises a one-line ValueError."""
+    env = os.environ if environ is None else environ
+
+    def path(name: str) -> Path | None:
+        value = env.get(name, "").strip()
+        return resolve_path(value) if value else None
+
+    seconds_text = env.get("TEXTGEN_TRAIN_SECONDS", "").strip()
+    seconds = None
+    if seconds_text:
+        try:
+            seconds = float(seconds_text)
+        except ValueError:
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise ValueError(f"TEXTGEN_TRAIN_SECONDS={seconds_text!r} must be a positive number of seconds, e.g. 300")
+    folders = {}
+    for field, name in (("checkpoint_dir", "TEXTGEN_CHECKPOINT_DIR"), ("data_dir", "TEXTGEN_DATA_DIR")):
+        if path(name) is not None:
+            folders[field] = path(name)
+    return Settings(
+        quick=_flag("TEXTGEN_QUICK", env.get("TEXTGEN_QUICK", "")),
+        corpus=path("TEXTGEN_CORPUS"),
+        pretrained=path("TEXTGEN_PRETRAINED"),
+        train_seconds=seconds,
+        **folders,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds and devices
+# ---------------------------------------------------------------------------------------------
+def set_seed(seed: int) -> list[str]:
+    """Seed Python, NumPy and every deep-learning framework already imported; return their names.
+
+    Import torch or TensorFlow *before* calling this.
+    """
+    seed = whole_number(seed, "seed")
+    random.seed(seed)
+    np.random.seed(seed)
+    seeded = ["python", "numpy"]
+    if "torch" in sys.modules:
+        import torch
+
+        torch.manual_seed(seed)  # also seeds every CUDA device
+        seeded.append("torch")
+    if "tensorflow" in sys.modules or "keras" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+        seeded.append("tensorflow/keras")
+    return seeded
+
+
+def pick_device(framework: str = "torch", verbose: bool = True):
+    """The fastest device: CUDA, then Apple mps, then the CPU; printed unless ``verbose=False``.
+
+    ``"torch"`` returns a ``torch.device``; ``"tensorflow"`` a device string for ``tf.device``.
+    """
+    if framework == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            device, name = torch.device("cuda"), torch.cuda.get_device_name(0)
+        elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            device, name = torch.device("mps"), "Apple GPU (Metal)"
+        else:
+            device = torch.device("cpu")
+            name = f"{os.cpu_count()} CPU cores, {torch.get_num_threads()} torch threads"
+    elif framework in ("tensorflow", "tf", "keras"):
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        device, name = ("/GPU:0", gpus[0].name) if gpus else ("/CPU:0", f"{os.cpu_count()} CPU cores")
+    else:
+        raise ValueError(f"framework must be 'torch' or 'tensorflow', got {framework!r}")
+    if verbose:
+        print(f"device: {device} ({name})")
+    return device
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing files safely
+# ---------------------------------------------------------------------------------------------
+def _fsync(path: Path, directory: bool = False) -> None:
+    """Ask the operating system to put ``path`` on the disk now (a folder where supported)."""
+    if directory and os.name == "nt":  # Windows cannot open a folder for fsync
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY if directory else os.O_RDWR)  # Windows needs a writable handle
+    except OSError:
+        if directory:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not directory:  # some file systems refuse fsync on folders; that is fine
+            raise
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)``, then rename the finished file onto ``path``.
+
+    The temporary file sits in the same folder, has a name no other writer uses and keeps the
+    suffix (Keras checks it), so readers see the old file or the new one, never a mix. The data
+    is flushed to the disk before the rename; on failure only this call's temporary file is removed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.partial{path.suffix}")
+    try:
+        write(tmp)
+        if not tmp.is_file():
+            raise FileNotFoundError(f"the writer did not create {tmp} -- it must write to the path it is given")
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync(path.parent, directory=True)
+    finally:
+        if tmp.is_file():
+            tmp.unlink()
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints: where they live, saving, and loading without running code
+# ---------------------------------------------------------------------------------------------
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be used; the message is one line and names the file."""
+
+
+def checkpoint_path(filename: str, quick: bool) -> Path:
+    """Where a notebook writes ``filename``: quick mode goes to ``quick/``, so it never replaces a full model."""
+    root = read_settings().checkpoint_dir
+    return (root / QUICK_SUBFOLDER if quick else root) / filename
+
+
+def save_checkpoint(path: str | os.PathLike, content: Any) -> Path:
+    """Write a checkpoint atomically.
+
+    ``.pt``: ``content`` is a dict of tensors and plain data (dicts, lists, tuples, strings,
+    numbers, None): what ``load_checkpoint`` can read back without unpickling any code.
+    ``.keras``: ``content`` is the Keras model; keep what belongs with it (vocabulary, record) in
+    its config, so that model and record land together or not at all.
+    """
+    path = Path(path)
+    if path.suffix == ".keras":
+        return atomic_write(path, content.save)
+    if path.suffix != ".pt":
+        raise ValueError(f"a checkpoint file ends in .pt (PyTorch) or .keras (Keras), got {path.name}")
+    if not isinstance(content, dict):
+        raise TypeError(f"a .pt checkpoint holds a dict, got {type(content).__name__}")
+    import torch
+
+    return atomic_write(path, lambda tmp: torch.save(content, tmp))
+
+
+def _refuse(path: Path, problem: str, todo: str) -> CheckpointError:
+    return CheckpointError(f"{path}: {problem} -- {todo}")
+
+
+def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", required=("model_state",)):
+    """Read a checkpoint without running code from it: ``.pt`` as a dict, ``.keras`` as a model.
+
+    PyTorch files load with ``weights_only=True`` (tensors and plain data only), Keras files
+    with ``safe_mode=True`` (no Lambda layers, no unknown classes). A missing, truncated,
+    foreign or crafted file, or one trained on another vocabulary (when ``vocab`` is given),
+    raises a one-line error that names the file and what to do.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"checkpoint not found: {path} -- run the notebook that writes it (full mode), or point "
+            "TEXTGEN_PRETRAINED at the file"
+        )
+    rewrite = "write it again with this module's notebook, or ask for a fresh copy"
+    if path.suffix == ".keras":
+        import keras
+
+        try:
+            model = keras.saving.load_model(path, safe_mode=True)
+        except Exception as err:  # Keras raises ValueError, TypeError or OSError for bad files
+            reason = " ".join(str(err).split())[:160]
+            if "safe_mode" in reason or "lambda" in reason.lower():
+                problem = "holds code (e.g. a Lambda layer) that loading would run; refused"
+                raise _refuse(path, problem, rewrite) from None
+            raise _refuse(path, f"is not a Keras model this module can read ({reason})", rewrite) from None
+        saved_vocab = getattr(model, "meta", {}).get("vocab")
+        content = model
+    else:
+        import pickle
+        import zipfile
+
+        import torch
+
+        try:
+            content = torch.load(path, map_location=map_location, weights_only=True)
+        except pickle.UnpicklingError as err:
+            if "Unsupported global" in str(err):  # a class or function to call: code, not weights
+                raise _refuse(
+                    path, "holds Python objects besides weights, which could run code when loaded; refused", rewrite
+                ) from None
+            raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
+        except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError):
+            raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
+        if not isinstance(content, dict):
+            raise _refuse(path, f"holds a {type(content).__name__}, not a checkpoint dict of this module", rewrite)
+        missing = [key for key in required if key not in content]
+        if missing:
+            raise _refuse(path, f"is a PyTorch file but not a checkpoint of this module (no {missing})", rewrite)
+        saved_vocab = content.get("vocab")
+    if vocab is not None:
+        from .data import vocab_from_dict
+
+        if saved_vocab is None:
+            raise _refuse(path, "stores no vocabulary, so its ids cannot be checked", rewrite)
+        vocab.require_same(vocab_from_dict(saved_vocab), where=f"checkpoint {path.name}")
+    return content
+
+
+# ---------------------------------------------------------------------------------------------
+# Training records
+# ---------------------------------------------------------------------------------------------
+def training_record(
+    *,
+    quick: bool,
+    steps: int,
+    val_loss: float,
+    seconds: float,
+    planned_steps: int | None = None,
+    unit: str = "char",
+    device: str | None = None,
+) -> dict[str, Any]:
+    """A small JSON-able description of how a checkpoint was trained (stored inside it)."""
+    steps = whole_number(steps, "steps")
+    planned = steps if planned_steps is None else whole_number(planned_steps, "planned_steps")
+    return {
+        "mode": "quick" if quick else "full",
+        "steps": steps,
+        "planned_steps": planned,
+        "stopped_early": steps < planned,
+        "val_loss": finite_number(val_loss, "val_loss"),
+        "unit": unit,
+        "seconds": round(finite_number(seconds, "seconds"), 1),
+        "device": None if device is None else str(device),
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def describe_record(record: dict[str, Any] | None) -> str:
+    """One line: how a checkpoint was trained."""
+    if not record:
+        return "no training record (a checkpoint from an older version of this module)"
+    steps = f"{record['steps']:,} steps"
+    if record.get("stopped_early"):
+        steps += f" of {record['planned_steps']:,} planned (stopped early by the time cap)"
+    device = f" on {record['device']}" if record.get("device") else ""
+    return (
+        f"trained in {record['mode']} mode: {steps}, {record['seconds']:.0f} s{device}, "
+        f"validation {record['val_loss']:.3f} nats/{record.get('unit', 'char')}"
+    )
+
+
+def announce_pretrained(path: str | os.PathLike, record: dict[str, Any] | None) -> None:
+    """Print what instructor mode loads; warn when it is not a full-mode model."""
+    print(f"instructor mode: skipping training, using {path}")
+    print(f"  {describe_record(record)}")
+    if not record or record.get("mode") != "full":
+        warnings.warn(
+            f"{path} is not a full-mode checkpoint: its samples and losses are those of a barely "
+            "trained model -- run the notebook once without TEXTGEN_QUICK to write a full one",
+            stacklevel=2,
+        )
+    elif record.get("stopped_early"):
+        warnings.warn(
+            f"{path} was stopped early by TEXTGEN_TRAIN_SECONDS; its loss is higher than a full run's", stacklevel=2
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The numbers of one lesson run, for benchmarks/
+# ---------------------------------------------------------------------------------------------
+RUN_SUMMARY_NUMBERS = (
+    "steps",  # optimiser steps trained
+    "seconds",  # training wall time
+    "chars_per_s",  # training characters (steps x batch x sequence length) per second
+    "val_loss",  # validation loss, nats per character, over the whole held-out text
+    "gen_fast_cps",  # generation carrying the state, characters per second
+    "gen_slow_cps",  # generation re-feeding the whole text, characters per second
+    "batch16_ratio",  # time for 16 prompts / time for 1 prompt (16x the text)
+)
+
+
+def write_run_summary(framework: str, *, quick: bool, device: str, **measured: float) -> Path:
+    """Write what one run of a lesson notebook measured, as JSON beside its checkpoint.
+
+    ``measured`` holds exactly the keys of ``RUN_SUMMARY_NUMBERS``, each a finite number >= 0.
+    """
+    missing = [k for k in RUN_SUMMARY_NUMBERS if k not in measured]
+    unknown = sorted(set(measured) - set(RUN_SUMMARY_NUMBERS))
+    if missing or unknown:
+        raise ValueError(f"write_run_summary needs {list(RUN_SUMMARY_NUMBERS)}; missing {missing}, unknown {unknown}")
+    summary: dict[str, Any] = {"framework": framework, "mode": "quick" if quick else "full", "device": str(device)}
+    for key in RUN_SUMMARY_NUMBERS:
+        value = finite_number(measured[key], f"run summary: {key}")
+        summary[key] = int(value) if key == "steps" else value
+    text = json.dumps(summary, indent=1) + "\n"
+    path = checkpoint_path(f"run_summary_{framework}.json", quick=quick)
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The learning-rate schedule of both lesson loops
+# ---------------------------------------------------------------------------------------------
+def learning_rate(
+    steps_done: int,
+    total_steps: int,
+    peak: float,
+    warmup_steps: int,
+    final_fraction: float,
+    elapsed: float = 0.0,
+    cap_seconds: float | None = None,
+) -> float:
+    """The rate for the next step: a linear warm-up, then a cosine from ``peak`` down to
+    ``final_fraction * peak``.
+
+    The cosine follows the progress of training, ``steps_done / total_steps``, or
+    ``elapsed / cap_seconds`` when a wall-time cap is set and that share is larger, so that a
+    run stopped by the cap still ends its schedule.
+    """
+    total_steps = whole_number(total_steps, "total_steps", 1)
+    progress = steps_done / total_steps
+    if cap_seconds:
+        progress = max(progress, elapsed / cap_seconds)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
+    decayed = peak * (final_fraction + (1.0 - final_fraction) * cosine)
+    return decayed * min(1.0, (steps_done + 1) / max(1, warmup_steps))
