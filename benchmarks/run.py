@@ -205,6 +205,20 @@ def markdown(report: dict) -> str:
         runs = [results[fw].get(f"{b:g}", {}) for fw in fws]
         cells = [fmt(run.get(key), spec) for _, key, spec in TRAINING_COLUMNS for run in runs]
         lines.append(f"| {b:g} s | " + " | ".join(cells) + " |")
+    lines += ["", "## Against counting", ""]
+    lines.append(
+        "Each run also counts the training text with the notebook's character n-gram model (interpolated "
+        "Kneser-Ney, order chosen on a development part) and scores the same validation text: quality per "
+        "second of CPU time, for the network and for counting."
+    )
+    lines += ["", "| budget | framework | LSTM nats/char | LSTM training s | count model nats/char | counting s |",
+              "|---:|---|---:|---:|---:|---:|"]
+    for b in budgets:
+        for fw in fws:
+            r = results[fw].get(f"{b:g}", {})
+            cells = [fmt(r.get("val_loss"), ".3f"), fmt(r.get("seconds"), ".0f"), fmt(r.get("count_loss"), ".3f"),
+                     fmt(r.get("count_seconds"), ".0f")]
+            lines.append(f"| {b:g} s | {FRAMEWORKS[fw][0]} | " + " | ".join(cells) + " |")
     top = max(budgets)
     lines += ["", f"## Generation (the {top:g} s runs)", ""]
     lines.append(

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -83,12 +84,17 @@ def pytest_commands(page: str) -> list[str]:
 
 
 def ci_test_command() -> str:
-    """The last command of .ci/run: the test command it runs."""
-    lines = command_lines((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
-    assert lines and lines[-1].startswith("python -m pytest"), (
-        f".ci/run must end with the README's test command, not {lines[-1:]}"
-    )
-    return lines[-1]
+    """The test command CI runs: .ci/run hands over to tools/ci.py, which runs TEST_COMMAND."""
+    run = command_lines((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    assert run[-1] == 'exec python3 tools/ci.py "$@"', f".ci/run must hand over to tools/ci.py, not {run[-1:]}"
+    return ci_tool().TEST_COMMAND
+
+
+def ci_tool():
+    spec = importlib.util.spec_from_file_location("ci_tool", ROOT / "tools" / "ci.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def committed_diagrams() -> list[str]:
@@ -175,6 +181,21 @@ def test_quick_start_has_two_commands():
     assert len(commands) == 2, commands
     assert commands[0].startswith("python3 -m venv .venv") and "requirements.txt" in commands[0]
     assert commands[1] == "bash .ci/run"
+
+
+def test_ci_stops_at_once_on_an_unsupported_python(capsys, monkeypatch):
+    ci = ci_tool()
+    assert ci.version_problem((3, 12, 1)) is None
+    monkeypatch.setattr(ci.sys, "version_info", (3, 10, 12, "final", 0))
+    monkeypatch.setattr(ci.venv, "create", lambda *a, **k: pytest.fail("nothing may be installed"))
+    assert ci.main([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs Python 3.11, 3.12 or 3.13, but this is Python 3.10" in err
+
+
+def test_the_windows_form_of_the_second_command_is_shown():
+    for page in READMES:
+        assert "py tools\\ci.py" in read(page), f"{page} does not show the Windows form of the second command"
 
 
 def test_quick_start_is_the_same_in_both_languages():

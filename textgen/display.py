@@ -59,6 +59,7 @@ def plot_char_frequencies(text: str, top: int | None = None, ax=None):
     shares = [n / len(text) for _, n in counts]
     ax.bar(range(len(counts)), shares, color="tab:blue")
     ax.set_xticks(range(len(counts)), labels, fontsize=8)
+    ax.set_xlabel("character (␣ is the space, \\n the line break)")
     ax.set_ylabel("share of all characters")
     ax.set_title(f"Character frequencies ({len(set(text))} distinct characters, {len(text):,} in all)")
     ax.margins(x=0.005)
@@ -72,27 +73,71 @@ def add_bits_axis(ax):
     return second
 
 
-def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | None = None):
-    """Training and validation loss against characters seen.
+def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | None = None, zoom=None):
+    """Training and validation loss against the training step.
 
-    ``history`` has lists ``step``, ``train`` (running training loss, nats), and
-    ``val_step``, ``val`` (validation loss over the whole held-out split, nats).
+    ``history`` has lists ``step``, ``train`` (running training loss, nats), and ``val_step``,
+    ``val`` (validation loss over the whole held-out split, nats). The step axis is logarithmic,
+    so the first hundred steps, where the loss falls fastest, are as readable as the last
+    thousand. ``zoom=(low, high)`` adds a second panel that shows only losses in that range,
+    where the late progress happens. Returns the list of axes.
     """
     plt = _plt()
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(history["step"], history["train"], label="training (running mean)", color="tab:blue", alpha=0.8)
-    ax.plot(history["val_step"], history["val"], "o-", label="validation (whole split)", color="tab:orange")
-    if initial is not None:
-        ax.axhline(initial, color="gray", ls=":", label=f"uniform guess ln V = {initial:.2f}")
-    if history["val"]:
-        best = int(np.argmin(history["val"]))
-        ax.plot(history["val_step"][best], history["val"][best], "*", ms=14, color="tab:red", label="best (kept)")
-    ax.set_xlabel("training step")
-    ax.set_ylabel(f"loss (nats per {unit})")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    add_bits_axis(ax).set_ylabel(f"bits per {unit}")
+        _, grid = plt.subplots(1, 2 if zoom else 1, figsize=(13 if zoom else 9, 4), squeeze=False)
+        axes = list(grid[0])
+    else:
+        axes = [ax]
+    best = int(np.argmin(history["val"])) if history["val"] else None
+    for i, ax in enumerate(axes):
+        ax.plot(history["step"], history["train"], label="training (running mean)", color="tab:blue", alpha=0.8)
+        ax.plot(history["val_step"], history["val"], "o-", label="validation (whole split)", color="tab:orange")
+        if initial is not None and i == 0:
+            ax.axhline(initial, color="gray", ls=":", label=f"uniform guess ln V = {initial:.2f}")
+        if best is not None:
+            ax.plot(history["val_step"][best], history["val"][best], "*", ms=14, color="tab:red", label="best (kept)")
+        ax.set_xscale("log")
+        ax.set_xlabel("training step (logarithmic)")
+        ax.set_ylabel(f"loss (nats per {unit})")
+        ax.grid(alpha=0.3, which="both")
+        add_bits_axis(ax).set_ylabel(f"bits per {unit}")
+        if i == 1:
+            ax.set_ylim(*zoom)
+            ax.set_title(f"zoom: losses between {zoom[0]:g} and {zoom[1]:g}", fontsize=10)
+    axes[0].legend()
+    return axes
+
+
+def plot_coloured_text(text: str, values, ax=None, cmap: str = "RdBu", vmin=None, vmax=None, label: str = "",
+                       width: int = 80):
+    """``text`` drawn character by character on cells coloured by ``values`` (one per character).
+
+    A line break is drawn as ``↵`` and starts a new row; longer lines wrap at ``width``.
+    """
+    plt = _plt()
+    values = np.asarray(values, dtype=float)
+    if len(values) != len(text):
+        raise ValueError(f"one value per character: {len(text)} characters, {len(values)} values")
+    rows, cells, row, col = [], [], 0, 0
+    for ch, v in zip(text, values):
+        cells.append((row, col, "↵" if ch == "\n" else ch, v))
+        col += 1
+        if ch == "\n" or col == width:
+            row, col = row + 1, 0
+    grid = np.full((row + 1, width), np.nan)
+    for r, c, _, v in cells:
+        grid[r, c] = v
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width * 0.13, (row + 1) * 0.24 + 0.8))
+    limit = np.nanmax(np.abs(values)) if vmin is None and vmax is None else None
+    image = ax.imshow(grid, cmap=cmap, vmin=-limit if limit else vmin, vmax=limit if limit else vmax,
+                      aspect="auto", interpolation="nearest")
+    for r, c, ch, _ in cells:
+        if ch != " ":
+            ax.text(c, r, ch, ha="center", va="center", fontsize=8, family="monospace")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    plt.colorbar(image, ax=ax, fraction=0.025, pad=0.01).set_label(label)
     return ax
 
 
@@ -109,6 +154,7 @@ def plot_distributions(probs_by_temperature: dict, labels: Sequence[str], top: i
         p = np.asarray(probs_by_temperature[t])[order]
         ax.bar(np.arange(len(order)) + (j - (len(temps) - 1) / 2) * width, p, width, label=f"T = {t:g}")
     ax.set_xticks(range(len(order)), [show_char(labels[i]) for i in order])
+    ax.set_xlabel("next character (the most likely ones at T = 1)")
     ax.set_ylabel("probability")
     ax.legend()
     return ax

@@ -435,6 +435,8 @@ RUN_SUMMARY_NUMBERS = (
     "gen_fast_cps",  # generation carrying the state, characters per second
     "gen_slow_cps",  # generation re-feeding the whole text, characters per second
     "batch16_ratio",  # time for 16 prompts / time for 1 prompt (16x the text)
+    "count_loss",  # the counting baseline's validation loss (order chosen on the development part), nats/char
+    "count_seconds",  # what counting (twice) and scoring took
 )
 
 
