@@ -139,6 +139,14 @@ def test_markdown_cleaning():
     assert markdown_play_to_speeches(md) == ["HAMLET:\nTo be,\nor not--to be.\n", "KING CLAUDIUS:\nHow now!\n"]
 
 
+def test_the_development_text_is_a_play_outside_the_corpus(shakespeare):
+    dev = textgen.development_text(20_000)
+    assert dev.startswith("PHILO:\nNay, but this dotage of our general's\n") and 19_000 < len(dev) <= 20_000
+    assert dev.endswith("\n\n") and dev[:2_000] not in shakespeare
+    assert set(dev) <= set(shakespeare)  # the lesson's vocabulary covers it
+    assert textgen.development_text(20_000) == dev
+
+
 def test_max_chars_cuts_at_a_speech_boundary():
     text = textgen.build_shakespeare(max_chars=5_000)
     longer = textgen.build_shakespeare(max_chars=10_000)

@@ -39,6 +39,8 @@ SHAKESPEARE_PLAYS: tuple[tuple[str, str], ...] = (
     ("roman", "coriolanus"),
     ("histories", "richard-iii"),
 )
+#: A play outside the corpus: text on which to choose settings (see development_text).
+DEVELOPMENT_PLAY = ("roman", "antony-and-cleopatra")
 #: The text is cut at the last speech that ends before this many characters.
 SHAKESPEARE_MAX_CHARS = 1_100_000
 SHAKESPEARE_FILE = "shakespeare.txt"
@@ -105,13 +107,12 @@ def markdown_play_to_speeches(markdown: str) -> list[str]:
     return speeches
 
 
-def build_shakespeare(max_chars: int | None = None) -> str:
-    """Build the default corpus text (deterministic; see data/README.md)."""
-    max_chars = SHAKESPEARE_MAX_CHARS if max_chars is None else max_chars
+def _speeches_up_to(plays: Sequence[tuple[str, str]], max_chars: int) -> str:
+    """The speeches of ``plays``, each followed by a blank line, cut before the first that would not fit."""
     folder = _plays_folder()
     pieces: list[str] = []
     total = 0
-    for group, stem in SHAKESPEARE_PLAYS:
+    for group, stem in plays:
         markdown = (folder / group / f"{stem}.md").read_text(encoding="utf-8")
         for speech in markdown_play_to_speeches(markdown):
             piece = speech + "\n"
@@ -120,6 +121,20 @@ def build_shakespeare(max_chars: int | None = None) -> str:
             pieces.append(piece)
             total += len(piece)
     return "".join(pieces)
+
+
+def build_shakespeare(max_chars: int | None = None) -> str:
+    """Build the default corpus text (deterministic; see data/README.md)."""
+    return _speeches_up_to(SHAKESPEARE_PLAYS, SHAKESPEARE_MAX_CHARS if max_chars is None else max_chars)
+
+
+def development_text(max_chars: int) -> str:
+    """The first speeches of *Antony and Cleopatra*, a play outside the built-in corpus, in its format.
+
+    Text that no model of the lesson has trained on, for choosing settings (an order, a mixing
+    weight) without looking at the validation text.
+    """
+    return _speeches_up_to([DEVELOPMENT_PLAY], whole_number(max_chars, "max_chars", 1))
 
 
 def shakespeare_recipe() -> dict:

@@ -84,7 +84,8 @@ def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | Non
     """
     plt = _plt()
     if ax is None:
-        _, grid = plt.subplots(1, 2 if zoom else 1, figsize=(13 if zoom else 9, 4), squeeze=False)
+        _, grid = plt.subplots(1, 2 if zoom else 1, figsize=(13 if zoom else 9, 4), squeeze=False,
+                               layout="constrained")  # room for both panels' axis labels
         axes = list(grid[0])
     else:
         axes = [ax]
