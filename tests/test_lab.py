@@ -121,7 +121,7 @@ MISTAKES = {
         ("np.concatenate(pieces, axis=1)", "np.concatenate(pieces, axis=0)"),  # batches stacked: wrong order
         ("model(torch.from_numpy(x).to(device), state)", "model(torch.from_numpy(x).to(device))"),  # state reset
         ("    model.train(was_training)\n", ""),  # the model left in eval mode
-        ("keep_last=True", "keep_last=False"),  # the short last batch never scored
+        ("seq_len, keep_last=True)", "seq_len)"),  # the short last batch never scored
     ],
     "train_step": [
         ("    opt.zero_grad(set_to_none=True)\n", ""),  # gradients add up over steps
@@ -142,8 +142,8 @@ MISTAKES = {
     "bootstrap_difference": [
         ("rng.integers(n_blocks, size=(n_resamples, n_blocks))",
          "np.array([rng.permutation(n_blocks) for _ in range(n_resamples)])"),  # drawn without replacement
-        ("blocks = np.array_split(np.arange(len(token_chars)), n_blocks)",
-         "blocks, n_blocks = np.array_split(np.arange(len(token_chars)), len(token_chars)), len(token_chars)"),  # tokens
+        ("blocks = np.array_split(np.arange(len(token_chars)), n_blocks)",  # single tokens drawn, not blocks:
+         "blocks, n_blocks = np.array_split(np.arange(len(token_chars)), len(token_chars)), len(token_chars)"),
         ("1.96 * resampled.std()", "1.96 * ((word - char) / chars / math.log(2)).std()"),  # spread of single blocks
         ("chars.sum() / math.log(2)", "chars.sum()"),  # nats, not bits
     ],
@@ -193,7 +193,8 @@ def write_standin_char_checkpoint(path):
     with torch.inference_mode():
         for x, y in textgen.ContiguousBatches(vocab.encode(val_text, allow_unknown=True), 64, 256, keep_last=True):
             logits, state = model(torch.from_numpy(x), state)
-            total += F.cross_entropy(logits.reshape(-1, len(vocab)), torch.from_numpy(y).reshape(-1), reduction="sum").item()
+            targets = torch.from_numpy(y).reshape(-1)
+            total += F.cross_entropy(logits.reshape(-1, len(vocab)), targets, reduction="sum").item()
             count += y.size
     textgen.save_checkpoint(path, {"model_state": model.state_dict(), "vocab": vocab.to_dict(), "config": config,
                 "history": {"step": [], "train": [], "val_step": [0], "val": [total / count]}, "step": 0,
