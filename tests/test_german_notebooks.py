@@ -18,7 +18,6 @@ The fix is always the same: ``python tools/translate_notebooks.py --todo`` lists
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 from pathlib import Path

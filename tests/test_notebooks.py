@@ -6,7 +6,12 @@
 * the PyTorch and TensorFlow notebooks have the same section headings, in the same order;
 * every notebook keeps its nbval output checks (cells marked ``# NBVAL_CHECK_OUTPUT``), and those
   cells store nothing that changes between runs (no stderr);
-* the lessons' training cells store a short log that shows the model learning to write.
+* the lessons' training cells store a short log that shows the model learning to write;
+* the framework-neutral analysis (the counting baseline, where the LSTM wins, the mixture, the cell
+  facts, the sampling rule) is the same code in both twins, and its stored results say what the
+  lesson claims: a count model that reaches at most 1.55 nats/char, with the same order and loss in
+  both twins; a mixture at least 0.02 below each LSTM; a cell following the position in the line with
+  |r| >= 0.5.
 """
 
 import json
@@ -72,7 +77,7 @@ def test_every_code_cell_follows_prose(name):
 def test_twins_have_the_same_sections():
     torch_nb, tf_nb = (load(n) for n in LESSONS)
     assert headings(torch_nb) == headings(tf_nb)
-    assert len(headings(torch_nb)) == 13 and headings(torch_nb)[-1] == "Appendix"
+    assert len(headings(torch_nb)) == 15 and headings(torch_nb)[-1] == "Appendix"
     assert headings(torch_nb, "### ") == headings(tf_nb, "### ")
 
 
@@ -117,3 +122,48 @@ def test_twins_trained_the_same_steps_to_the_same_loss():
     (steps_pt, loss_pt), (steps_tf, loss_tf) = finals
     assert steps_pt == steps_tf, f"the twins trained {steps_pt} and {steps_tf} steps"
     assert abs(loss_pt - loss_tf) <= 0.02, f"validation {loss_pt} (PyTorch) vs {loss_tf} (TensorFlow)"
+
+
+# Cells whose code is the same in both twins; for cells that begin with a framework-specific
+# function, the part from the marker on.
+SHARED_CODE = ["class CountModel", "train_for_count = ", "fig, ax = plt.subplots(figsize=(7, 3.8))",
+               "def count_generate", "dev_ids, val_ids_scored = ", "advantage = {", "dev_lstm_p = ",
+               "def text_facts", "shown = slice(0, 400)", "top2 = np.sort", "def sample_next", "def softmax_t",
+               "def contiguous_batches", "UNKNOWN = ", "vocab = textgen.CharVocab.build", "rows = {"]
+
+
+def shared_part(nb, marker):
+    found = [src[src.index(marker):] for src in ("".join(c["source"]) for c in code_cells(nb)) if marker in src]
+    assert len(found) == 1, f"{marker!r} is in {len(found)} code cells"
+    return found[0]
+
+
+@pytest.mark.parametrize("marker", SHARED_CODE)
+def test_the_framework_neutral_code_is_the_same_in_both_twins(marker):
+    torch_nb, tf_nb = (load(n) for n in LESSONS)
+    assert shared_part(torch_nb, marker) == shared_part(tf_nb, marker), f"the twins differ from {marker!r} on"
+
+
+def stored_text(name):
+    return "".join("".join(o.get("text", "")) for c in code_cells(load(name)) for o in c.get("outputs", []))
+
+
+def test_the_stored_analysis_backs_the_lesson():
+    counts, mixes, lstms = [], [], []
+    for name in LESSONS:
+        out = stored_text(name)
+        count = re.search(r"^count model \(interpolated Kneser-Ney\), best order (\d): (\d\.\d{3}) nats/char$",
+                          out, re.M)
+        mix = re.search(r"^LSTM and (\d)-gram mixed \(lambda (\d\.\d\d)\): (\d\.\d{3}) nats/char$", out, re.M)
+        lstm = re.search(r"^on the validation text: LSTM (\d\.\d{3})", out, re.M)
+        cell = re.search(r"^cell \d+ follows the position in the line: r = ([+-]\d\.\d\d) "
+                         r"\(median \|r\| over all cells (\d\.\d\d)\)$", out, re.M)
+        assert count and mix and lstm and cell, f"{name}: a line of the analysis is missing"
+        counts.append(count.groups())
+        mixes.append(float(mix[3]))
+        lstms.append(float(lstm[1]))
+        assert abs(float(cell[1])) >= 0.5, f"{name}: the best line-position cell has r = {cell[1]}"
+        assert float(mix[1]) == int(count[1]), f"{name}: the mixture uses another order than the count model"
+    assert counts[0] == counts[1], f"the count model differs between the twins: {counts}"
+    assert float(counts[0][1]) <= 1.55
+    assert all(lstm - mix >= 0.02 for lstm, mix in zip(lstms, mixes)), (lstms, mixes)

@@ -119,7 +119,7 @@ def plot_coloured_text(text: str, values, ax=None, cmap: str = "RdBu", vmin=None
     values = np.asarray(values, dtype=float)
     if len(values) != len(text):
         raise ValueError(f"one value per character: {len(text)} characters, {len(values)} values")
-    rows, cells, row, col = [], [], 0, 0
+    cells, row, col = [], 0, 0
     for ch, v in zip(text, values):
         cells.append((row, col, "↵" if ch == "\n" else ch, v))
         col += 1
