@@ -67,6 +67,10 @@ SECTIONS = {
             "### 9. Generating from a vector: translation and captions",
             "### 9. Aus einem Vektor generieren: Übersetzung und Bildbeschreibung",
         ),
+        (
+            "### 10. What the network learned: a counting baseline, and a cell that counts",
+            "### 10. Was das Netz gelernt hat: ein Zählmodell als Vergleichsmaßstab und eine Zelle, die zählt",
+        ),
         ("## The notebooks and the lab", "## Die Notebooks und das Lab"),
         ("### Run times", "### Laufzeiten"),
         (
