@@ -1,4 +1,9 @@
-"""Write WordGeneration-starter.ipynb from the worked solution WordGeneration.ipynb.
+"""Write each lab's starter notebook from its worked solution.
+
+Two labs, two pairs (solution -> starter):
+
+    WordGeneration.ipynb   -> WordGeneration-starter.ipynb     (SOLUTION, STARTER)
+    DateTranslation.ipynb  -> DateTranslation-starter.ipynb    (DATE_SOLUTION, DATE_STARTER)
 
 In the solution's code cells, each part a student should write sits between two marker lines:
 
@@ -23,8 +28,8 @@ show:
 
 The starter drops the solution's block and shows the STARTER text.
 
-    python lab/make_starter.py            # rewrite the starter
-    python lab/make_starter.py --check    # exit 1 if the starter is out of date
+    python lab/make_starter.py            # rewrite both starters
+    python lab/make_starter.py --check    # exit 1 if either starter is out of date
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOLUTION = HERE / "WordGeneration.ipynb"
 STARTER = HERE / "WordGeneration-starter.ipynb"
+DATE_SOLUTION = HERE / "DateTranslation.ipynb"
+DATE_STARTER = HERE / "DateTranslation-starter.ipynb"
+PAIRS = ((SOLUTION, STARTER), (DATE_SOLUTION, DATE_STARTER))
 START = re.compile(r"^(?P<indent>\s*)# SOLUTION START: (?P<task>.+)$")
 END = re.compile(r"^\s*# SOLUTION END\s*$")
 MD_SOLUTION = re.compile(r"<!-- SOLUTION START -->\n.*?<!-- SOLUTION END -->\n?", re.S)
@@ -93,16 +101,20 @@ def render(nb: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    wanted = render(make_starter(json.loads(SOLUTION.read_text(encoding="utf-8"))))
-    if "--check" in argv:
-        if not STARTER.exists() or STARTER.read_text(encoding="utf-8") != wanted:
-            print(f"{STARTER.name} is out of date: run  python lab/make_starter.py")
-            return 1
-        print(f"{STARTER.name} is up to date")
-        return 0
-    STARTER.write_text(wanted, encoding="utf-8")
-    print(f"wrote {STARTER}")
-    return 0
+    check = "--check" in argv
+    stale = 0
+    for solution, starter in PAIRS:
+        wanted = render(make_starter(json.loads(solution.read_text(encoding="utf-8"))))
+        if check:
+            if not starter.exists() or starter.read_text(encoding="utf-8") != wanted:
+                print(f"{starter.name} is out of date: run  python lab/make_starter.py")
+                stale += 1
+            else:
+                print(f"{starter.name} is up to date")
+        else:
+            starter.write_text(wanted, encoding="utf-8")
+            print(f"wrote {starter}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -186,7 +186,9 @@ def respace(text: str, rng: np.random.Generator) -> str:
     put before or after a separator (``3 .3.2026``, ``03/ 03/2026``); a space at the start or the
     end. No space ever lands between two digits, so no number is split.
     """
-    for _ in range(1 + int(rng.integers(2))):
+    original, changes = text, 1 + int(rng.integers(2))
+    while changes > 0 or text == original:  # a second change may undo the first: then one more
+        changes -= 1
         options = ["edge"]
         spaces = [i for i, ch in enumerate(text) if ch == " "]
         tight = [i for i in spaces if i > 0 and text[i - 1] in ",."]
@@ -231,23 +233,31 @@ def _one_letter_changes(word: str) -> dict[str, list[tuple[str, int]]]:
     return changes
 
 
+def _one_shorter(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def _safe_name_changes() -> dict[str, dict[str, list[int]]]:
     """For each name: the letters that may be dropped or doubled without making another name.
 
-    A change is unsafe if the result is a name with another meaning, or the result of one such
-    change to a name with another meaning (``Mar`` and ``May`` both become ``Ma``; ``Juni`` and
-    ``Juli`` both become ``Jui``; ``Mai`` becomes the weekday ``Mi``).
+    A change is unsafe if the result is a name with another meaning, or one letter (more or less)
+    away from one: ``Mar`` and ``May`` both become ``Ma``; ``Juni`` and ``Juli`` both become
+    ``Jui``; ``Mai`` becomes the weekday ``Mi``. Results shorter than two letters are unsafe too.
     """
     meanings = _name_meanings()
-    reachable: dict[str, set[str]] = {}  # text -> meanings it can come from
-    for name, meaning in meanings.items():
-        for changed in [name, *_one_letter_changes(name)]:
-            reachable.setdefault(changed, set()).update(meaning)
+
+    def readable_as(text: str) -> set[str]:
+        found = set(meanings.get(text, ()))
+        for name, meaning in meanings.items():
+            if text in _one_shorter(name) or name in _one_shorter(text):
+                found |= meaning
+        return found
+
     safe: dict[str, dict[str, list[int]]] = {}
     for name, meaning in meanings.items():
-        allowed = {"dropped letter": [], "doubled letter": []}
+        allowed: dict[str, list[int]] = {"dropped letter": [], "doubled letter": []}
         for changed, ways in _one_letter_changes(name).items():
-            if reachable[changed] <= meaning and len(changed) >= 2:
+            if len(changed) >= 2 and readable_as(changed) <= meaning:
                 for kind, i in ways:
                     allowed[kind].append(i)
         safe[name] = {kind: sorted(set(found)) for kind, found in allowed.items()}

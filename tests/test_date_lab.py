@@ -1,0 +1,230 @@
+"""Lab 2 (translating dates): the starter is the assignment, generated from the worked solution.
+
+* the starter is in step with the solution (lab/make_starter.py), has at least five TODO stubs,
+  each followed by a self-check, its own introduction, questions where the solution explains a
+  result, and none of the solution's explanations;
+* run in quick mode (with a smaller training set and budget, to keep the test short), the
+  solution's code with any one stub in place raises NotImplementedError in that stub's cell, no stub
+  cell reuses a name defined before it, and each self-check catches the typical mistakes listed in
+  MISTAKES;
+* the stored full-mode run keeps the lab's promises: exact match >= 99.5 % over all held-out dates
+  and >= 98 % for every format, and the lines the lab's questions refer to are printed.
+"""
+
+import ast
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("make_starter", ROOT / "lab" / "make_starter.py")
+make_starter = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_starter)
+
+SOLUTION, STARTER = make_starter.DATE_SOLUTION, make_starter.DATE_STARTER
+MIN_STUBS = 5
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sources(nb, kind):
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind]
+
+
+def outputs(nb):
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []))
+
+
+# -- the starter as a document ------------------------------------------------------------------
+def test_both_starters_are_up_to_date():
+    assert make_starter.main(["--check"]) == 0, "run: python lab/make_starter.py"
+    assert (SOLUTION, STARTER) in make_starter.PAIRS
+    assert (make_starter.SOLUTION, make_starter.STARTER) in make_starter.PAIRS  # the word lab's pair
+
+
+def test_starter_has_a_todo_and_a_self_check_where_the_solution_has_an_answer():
+    solution, starter = load(SOLUTION), load(STARTER)
+    sol_code, sta_code = sources(solution, "code"), sources(starter, "code")
+    blocks = sum(s.count("# SOLUTION START:") for s in sol_code)
+    assert blocks >= MIN_STUBS
+    assert sum(s.count("raise NotImplementedError") for s in sta_code) == blocks
+    assert not any("# SOLUTION" in s for s in sta_code)
+    code_cells = [c for c in starter["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c["execution_count"] is None for c in code_cells)
+    assert len(starter["cells"]) == len(solution["cells"])
+    numbered = [int(n) for s in sources(solution, "markdown") for n in re.findall(r"\*\*TODO (\d+)\.\*\*", s)]
+    assert numbered == list(range(1, blocks + 1)), "the markdown introduces TODO 1, 2, ... in order"
+    for source in sta_code:
+        for after in source.split("raise NotImplementedError")[1:]:
+            check = after.split("# Self-check", 1)
+            assert len(check) == 2, f"no '# Self-check' after a stub in:\n{source[:300]}"
+            assert "\nassert " in check[1], f"the self-check after a stub has no assert:\n{source[:300]}"
+
+
+def test_starter_speaks_as_the_starter_and_keeps_the_answers_out_of_the_way():
+    solution_md, starter_md = sources(load(SOLUTION), "markdown"), sources(load(STARTER), "markdown")
+    shown = [make_starter.MD_STARTER.sub("", s) for s in solution_md]  # what the solution shows
+    assert "(starter, PyTorch)" in starter_md[0] and "worked solution, PyTorch" not in starter_md[0]
+    assert "This is your notebook" in starter_md[0] and "TEXTGEN_QUICK=1" in starter_md[0]
+    assert "worked solution" in shown[0] and "This is your notebook" not in shown[0]
+    assert not any("<!--" in s for s in starter_md), "no markers left in the starter's markdown"
+    own_words = [s for s in starter_md[1:] if "TODO (your words)" in s]
+    assert len(own_words) == 3 and "150 words" in own_words[0]
+    # every explanation of a result in the solution is a question in the starter, not a copy
+    explained = [m.group(0) for s in solution_md for m in make_starter.MD_SOLUTION.finditer(s)]
+    assert len(explained) >= 10
+    starter_text = "\n".join(starter_md)
+    for block in explained:
+        body = block.replace("<!-- SOLUTION START -->", "").replace("<!-- SOLUTION END -->", "").strip()
+        for sentence in re.split(r"(?<=[.!?])\s+", body):
+            if len(sentence) > 60:
+                assert sentence not in starter_text, f"the starter gives away: {sentence[:80]}..."
+
+
+def test_the_stored_run_keeps_the_promises():
+    text = outputs(load(SOLUTION))
+    exact = re.search(r"^exact match: (\d+\.\d) % of ([\d,]+) held-out dates$", text, re.M)
+    assert exact and float(exact[1]) >= 99.5 and int(exact[2].replace(",", "")) >= 2000
+    lowest = re.search(r"^lowest per format: (\d+\.\d) %", text, re.M)
+    assert lowest and float(lowest[1]) >= 98.0
+    assert re.search(r"^rule-based parser: \d+\.\d % of [\d,]+ held-out dates$", text, re.M)
+    assert re.search(r"^noisy inputs: network \d+\.\d %, rules \d+\.\d % of [\d,]+$", text, re.M)
+    sizes = [int(h) for h in re.findall(r"^hidden size +(\d+): +\d+\.\d % exact", text, re.M)]
+    assert sizes == [8, 16, 32, 64, 128]
+    assert len(re.findall(r"^unseen years \d{4}-\d{4}: \d+\.\d % exact", text, re.M)) == 2
+    assert re.search(r"^dates typed by hand: network \d+ of \d+ right$", text, re.M)
+
+
+def test_strip_solution_and_markdown_blocks_still_work():
+    assert make_starter.strip_solution("x = 1\n    # SOLUTION START: do it\n    y = 2\n    # SOLUTION END\n") == (
+        'x = 1\n    # TODO: do it\n    raise NotImplementedError("TODO: do it")\n'
+    )
+    source = "A\n<!-- SOLUTION START -->\nanswer\n<!-- SOLUTION END -->\n<!-- STARTER\nquestion\n-->\nB"
+    assert make_starter.starter_markdown(source) == "A\nquestion\nB"
+
+
+# -- the solution's code, run with the stubs in place --------------------------------------------
+# Typical mistakes per stub: each is a list of (text in the solution cell, what a student might write
+# instead); every replacement of a mistake is applied, to every occurrence.
+MISTAKES = {
+    "forward": {
+        "the padding is read": [("packed = pack_padded_sequence(self.embed(ids), lengths.cpu(), batch_first=True, "
+                                 "enforce_sorted=False)", "packed = self.embed(ids)")],
+        "the outputs are returned": [("_, state = self.lstm(packed)", "state, _ = self.lstm(packed)")],
+    },
+    "decode": {
+        "the state is not carried": [("logits, state = decoder(token, state)", "logits, _ = decoder(token, state)")],
+        "the character is not fed back": [("token = torch.from_numpy(written[:, t : t + 1]).to(device)", "pass")],
+        "the probability at the wrong position": [("[np.arange(n), written[:, t]]", "[np.arange(n), written[:, 0]]")],
+    },
+    "exact_match": {
+        "only the first ten characters compared": [("a == t for a, t", "a[:10] == t[:10] for a, t")],
+        "characters counted instead of answers": [
+            ("np.mean([a == t for a, t in zip(answers, truths, strict=True)])",
+             "np.mean([np.mean([x == y for x, y in zip(a, t)]) for a, t in zip(answers, truths)])")],
+    },
+    "read_numeric": {
+        "the conventions swapped": [('if separator == "/"', 'if separator == "."')],
+        "padded numbers only": [(r"(\d{1,2})\s*([./])\s*(\d{1,2})", r"(\d{2})\s*([./])\s*(\d{2})")],
+        "any separator": [(r"\s*\2\s*", r"\s*[./]\s*")],
+    },
+    "cosine_similarity": {
+        "the mean of each row removed": [("Z - Z.mean(axis=0)", "Z - Z.mean(axis=1, keepdims=True)")],
+        "the mean never removed": [("if remove_mean:", "if False:")],
+        "dot products, not cosines": [("Z = Z / np.linalg.norm(Z, axis=1, keepdims=True)", "pass")],
+    },
+    "linear_probe": {
+        "no constant term": [("np.ones(", "np.zeros(")],
+        "classes regressed as numbers and rounded": [
+            ("targets = y_fit if classes is None else", "targets = y_fit if True else"),
+            ("np.asarray(classes)[outputs.argmax(axis=1)]", "np.round(outputs)")],
+    },
+}
+SMALLER = dict(n_train=20_000, n_heldout=1_008, max_steps=10, early_step=5, eval_every=5, capacity_steps=2,
+               caption_steps=2)
+
+
+def assigned_names(source):
+    """Names a cell binds at top level (assignments, functions, classes, loop targets)."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            if target is not None:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def stub_function(source):
+    """The name of the function (or method) that holds the cell's SOLUTION block."""
+    line = next(i for i, text in enumerate(source.split("\n"), 1) if "# SOLUTION START:" in text)
+    found = [n.name for n in ast.walk(ast.parse(source))
+             if isinstance(n, ast.FunctionDef) and n.lineno <= line <= n.end_lineno]
+    return found[-1]
+
+
+@pytest.fixture
+def quick_env(tmp_path, monkeypatch):
+    for name in ("TEXTGEN_PRETRAINED", "TEXTGEN_CORPUS", "TEXTGEN_TRAIN_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEXTGEN_QUICK", "1")
+    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return tmp_path / "checkpoints"
+
+
+@pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
+def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(quick_env):
+    import matplotlib.pyplot as plt
+    import torch
+
+    import textgen
+
+    solution, starter = sources(load(SOLUTION), "code"), sources(load(STARTER), "code")
+    assert len(solution) == len(starter)
+    ns = {"__name__": "__main__"}
+    stubs, caught = [], {}
+    for i, (sol, sta) in enumerate(zip(solution, starter)):
+        if sol != sta:  # a cell with a stub
+            name = stub_function(sol)
+            stubs.append(name)
+            reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
+            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
+            rng_state, np_state = torch.get_rng_state(), np.random.get_state()
+            with pytest.raises(NotImplementedError, match="^TODO: "):
+                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
+            for mistake, replacements in MISTAKES[name].items():
+                wrong = sol
+                for right, instead in replacements:
+                    assert right in wrong, f"the mistake '{mistake}' no longer applies: {right!r} is not in the cell"
+                    wrong = wrong.replace(right, instead)
+                with pytest.raises(AssertionError):
+                    exec(compile(wrong, f"<mistaken cell {i}: {name}, {mistake}>", "exec"), dict(ns))
+                caught[(name, mistake)] = True
+            torch.set_rng_state(rng_state)
+            np.random.set_state(np_state)
+        exec(compile(sol, f"<solution cell {i}>", "exec"), ns)
+        if i == 1:  # the CONFIG cell: a smaller data set and budget, the same code, sooner
+            ns["CONFIG"].update(SMALLER)
+        plt.close("all")
+    assert len(stubs) >= MIN_STUBS and sorted(stubs) == sorted(MISTAKES), stubs
+    assert len(caught) == sum(len(m) for m in MISTAKES.values())
+
+    # the run wrote the translator's checkpoint where textgen says, with its training record
+    ckpt = textgen.load_checkpoint(quick_env / "quick" / "date_translator_torch.pt")
+    record = ckpt["trained"]
+    assert record["mode"] == "quick" and record["steps"] == record["planned_steps"] == SMALLER["max_steps"]
+    assert ns["capacity"].keys() == set(ns["CONFIG"]["capacity_sizes"])
+    # the rules are scored on the same held-out dates and read every one of them
+    assert ns["rule_correct"].mean() == 1.0 and len(ns["rule_correct"]) == ns["CONFIG"]["n_heldout"]
