@@ -111,7 +111,10 @@ SECTIONS = {
             "# Lab 2: Datumsangaben übersetzen oder aus einem Vektor generieren",
         ),
         ("## How to run it", "## So führst du es aus"),
+        ("## Steps and self-checks", "## Schritte und Selbstprüfungen"),
         ("## Questions", "## Fragen"),
+        ("## What to hand in", "## Was du abgibst"),
+        ("## Grading rubric (25 points)", "## Bewertungsschema (25 Punkte)"),
     ],
 }
 
