@@ -208,7 +208,7 @@ def markdown(report: dict) -> str:
     lines += ["", "## Against counting", ""]
     lines.append(
         "Each run also counts the training text with the notebook's character n-gram model (interpolated "
-        "Kneser-Ney, order chosen on a development part) and scores the same validation text: quality per "
+        "Kneser-Ney, order chosen on a development text) and scores the same validation text: quality per "
         "second of CPU time, for the network and for counting."
     )
     lines += ["", "| budget | framework | LSTM nats/char | LSTM training s | count model nats/char | counting s |",

@@ -78,6 +78,7 @@ SECTIONS = {
             "### Benchmarks: PyTorch und TensorFlow im Vergleich",
         ),
         ("#### Training and validation", "#### Training und Validierung"),
+        ("#### Against counting", "#### Im Vergleich mit dem Zählen"),
         ("#### Generation (the 180 s runs)", "#### Generierung (die Läufe mit 180 s)"),
         ("## Check yourself", "## Selbsttest"),
         ("## Further reading", "## Zum Weiterlesen"),
