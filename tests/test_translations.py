@@ -122,7 +122,7 @@ SECTIONS = {
 # Words the German pages do not use, and the term they use for the same idea instead.
 GERMAN_TERMS = {
     "gierig": "Greedy-Decoding / greedy",
-    "Rückpropagation": "Backpropagation (truncated Backpropagation through Time, TBPTT)",
+    "Rückpropagation": "Backpropagation (abgeschnittene Backpropagation durch die Zeit, TBPTT)",
     "Gatter": "Gates",
     "weiterreich": "den Zustand mitführen",
     "weitergereicht": "mitgeführt",
@@ -134,6 +134,18 @@ GERMAN_TERMS = {
     r"\bZug\b": "Ziehung",
     r"\bScore\b": "Logit",
     r"\bZiele\b": "Zielzeichen (das Ziel ist die Aufgabe)",
+    "Lehrende": "Lehrkraft",
+    "Lehrperson": "Lehrkraft",
+    r"(?-i:truncated Backpropagation)": "abgeschnittene Backpropagation durch die Zeit (TBPTT)",
+    r"Backward.?Pass": "Rückwärtsdurchlauf",
+    r"Durchg[aä]ng": "Durchlauf",
+    r"warm(?:lauf|läuf|gelaufen)|sich\s+warm\b": "aufwärmen, das Aufwärmen",
+    "Trefferquote": "exakte Übereinstimmung",
+    "bepreis": "Kosten anrechnen",
+    # the charge for <unk> is "Kosten"; only the fixed price of a call keeps "Preis"
+    r"\bPreis(?:e|es|en)?\b(?!\s+(?:eines|jedes|des)\s+Aufruf)": "Kosten für <unk>",
+    r"\d\s*(?:Nats|Bits)\b": "nat, bit (klein, ohne Plural: 4,16 nat)",
+    r"\bln\s+\d{1,3}\.\d{3}\b": "kein Tausenderpunkt in einer Formel: ln 5074",
 }
 
 # Software whose version numbers stay as they are in German (2.21 is a version, not 2,21).
