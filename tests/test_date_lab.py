@@ -11,7 +11,6 @@
   and >= 98 % for every format, and the lines the lab's questions refer to are printed.
 """
 
-import ast
 import importlib.util
 import json
 import re
@@ -151,25 +150,7 @@ SMALLER = dict(n_train=20_000, n_heldout=1_008, max_steps=10, early_step=5, eval
                caption_steps=2)
 
 
-def assigned_names(source):
-    """Names a cell binds at top level (assignments, functions, classes, loop targets)."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            if target is not None:
-                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    return names
-
-
-def stub_function(source):
-    """The name of the function (or method) that holds the cell's SOLUTION block."""
-    line = next(i for i, text in enumerate(source.split("\n"), 1) if "# SOLUTION START:" in text)
-    found = [n.name for n in ast.walk(ast.parse(source))
-             if isinstance(n, ast.FunctionDef) and n.lineno <= line <= n.end_lineno]
-    return found[-1]
+assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_function
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@
 * without the lesson's checkpoint the lab stops at once with a one-line error.
 """
 
-import ast
 import importlib.util
 import json
 import math
@@ -154,25 +153,9 @@ MISTAKES = {
         ("choose(logits[0, -1]", "choose(logits[0, 0]"),  # the first position's logits, not the last
     ],
 }
-def assigned_names(source):
-    """Names a cell binds at top level (assignments, functions, classes, loop targets)."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            if target is not None:
-                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    return names
 
 
-def stub_function(source):
-    """The name of the function (or method) that holds the cell's SOLUTION block."""
-    tree = ast.parse(source)
-    line = next(i for i, text in enumerate(source.split("\n"), 1) if "# SOLUTION START:" in text)
-    found = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.lineno <= line <= n.end_lineno]
-    return found[-1]
+assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_function
 
 
 def write_standin_char_checkpoint(path):
