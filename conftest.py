@@ -76,3 +76,17 @@ def shakespeare():
     import textgen
 
     return textgen.load_corpus(textgen.shakespeare_path())
+
+
+@pytest.fixture
+def lab_env(tmp_path, monkeypatch):
+    """Quick mode with a private checkpoint folder (returned) and no other switch, for tests that run
+    a lab's cells in this process; figures go to the non-interactive Agg backend."""
+    for name in ("TEXTGEN_PRETRAINED", "TEXTGEN_CORPUS", "TEXTGEN_TRAIN_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEXTGEN_QUICK", "1")
+    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return tmp_path / "checkpoints"

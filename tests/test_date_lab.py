@@ -153,20 +153,8 @@ SMALLER = dict(n_train=20_000, n_heldout=1_008, max_steps=10, early_step=5, eval
 assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_function
 
 
-@pytest.fixture
-def quick_env(tmp_path, monkeypatch):
-    for name in ("TEXTGEN_PRETRAINED", "TEXTGEN_CORPUS", "TEXTGEN_TRAIN_SECONDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEXTGEN_QUICK", "1")
-    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
-    import matplotlib
-
-    matplotlib.use("Agg")
-    return tmp_path / "checkpoints"
-
-
 @pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
-def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(quick_env):
+def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(lab_env):
     import matplotlib.pyplot as plt
     import torch
 
@@ -203,7 +191,7 @@ def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(quick
     assert len(caught) == sum(len(m) for m in MISTAKES.values())
 
     # the run wrote the translator's checkpoint where textgen says, with its training record
-    ckpt = textgen.load_checkpoint(quick_env / "quick" / "date_translator_torch.pt")
+    ckpt = textgen.load_checkpoint(lab_env / "quick" / "date_translator_torch.pt")
     record = ckpt["trained"]
     assert record["mode"] == "quick" and record["steps"] == record["planned_steps"] == SMALLER["max_steps"]
     assert ns["capacity"].keys() == set(ns["CONFIG"]["capacity_sizes"])

@@ -185,18 +185,6 @@ def write_standin_char_checkpoint(path):
                 "trained": textgen.training_record(quick=True, steps=0, val_loss=total / count, seconds=0.0)})
 
 
-@pytest.fixture
-def lab_env(tmp_path, monkeypatch):
-    for name in ("TEXTGEN_PRETRAINED", "TEXTGEN_CORPUS", "TEXTGEN_TRAIN_SECONDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEXTGEN_QUICK", "1")
-    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
-    import matplotlib
-
-    matplotlib.use("Agg")
-    return tmp_path / "checkpoints"
-
-
 def test_missing_lesson_checkpoint_is_a_one_line_error(lab_env):
     setup = code_sources(load(make_starter.SOLUTION))[0]
     with pytest.raises(FileNotFoundError) as info:
