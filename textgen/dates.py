@@ -245,11 +245,13 @@ def _safe_name_changes() -> dict[str, dict[str, list[int]]]:
     ``Jui``; ``Mai`` becomes the weekday ``Mi``. Results shorter than two letters are unsafe too.
     """
     meanings = _name_meanings()
+    shorter = {name: _one_shorter(name) for name in meanings}
 
     def readable_as(text: str) -> set[str]:
         found = set(meanings.get(text, ()))
+        text_shorter = _one_shorter(text)
         for name, meaning in meanings.items():
-            if text in _one_shorter(name) or name in _one_shorter(text):
+            if text in shorter[name] or name in text_shorter:
                 found |= meaning
         return found
 
