@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
 # The README shows this line; tests/test_readme.py checks that the two stay the same.
 TEST_COMMAND = "python -m pytest --nbval-lax --nbval-current-env -v"
-VERSIONS_SHOWN = ("torch", "tensorflow", "tensorflow-cpu", "tensorflow_cpu", "keras", "numpy", "nbval", "pytest")
+VERSIONS_SHOWN = ("torch", "tensorflow", "tensorflow-cpu", "keras", "numpy", "nbval", "pytest")
 
 
 def version_problem(version=None):
@@ -55,7 +55,8 @@ def main(argv=None):
     subprocess.run(pip + ["-r", "requirements.txt"], cwd=ROOT, check=True)
     frozen = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
-    print("\n".join(line for line in frozen.splitlines() if line.split("==")[0].lower() in VERSIONS_SHOWN))
+    shown = [line for line in frozen.splitlines() if line.split("==")[0].lower().replace("_", "-") in VERSIONS_SHOWN]
+    print("\n".join(shown))
     command = [python] + TEST_COMMAND.split()[1:] + list(argv if argv is not None else sys.argv[1:])
     return subprocess.run(command, cwd=ROOT).returncode
 
