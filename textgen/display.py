@@ -73,14 +73,16 @@ def add_bits_axis(ax):
     return second
 
 
-def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | None = None, zoom=None):
+def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | None = None, zoom=None,
+                val_label: str = "validation (whole split)"):
     """Training and validation loss against the training step.
 
     ``history`` has lists ``step``, ``train`` (running training loss, nats), and ``val_step``,
     ``val`` (validation loss over the whole held-out split, nats). The step axis is logarithmic,
     so the first hundred steps, where the loss falls fastest, are as readable as the last
     thousand. ``zoom=(low, high)`` adds a second panel that shows only losses in that range,
-    where the late progress happens. Returns the list of axes.
+    where the late progress happens. ``val_label`` names the held-out curve in the legend.
+    Returns the list of axes.
     """
     plt = _plt()
     if ax is None:
@@ -92,7 +94,7 @@ def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | Non
     best = int(np.argmin(history["val"])) if history["val"] else None
     for i, ax in enumerate(axes):
         ax.plot(history["step"], history["train"], label="training (running mean)", color="tab:blue", alpha=0.8)
-        ax.plot(history["val_step"], history["val"], "o-", label="validation (whole split)", color="tab:orange")
+        ax.plot(history["val_step"], history["val"], "o-", label=val_label, color="tab:orange")
         if initial is not None and i == 0:
             ax.axhline(initial, color="gray", ls=":", label=f"uniform guess ln V = {initial:.2f}")
         if best is not None:
