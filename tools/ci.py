@@ -5,7 +5,9 @@
 
 1. checks that this Python is 3.11, 3.12 or 3.13, and otherwise stops with one line that says so
    (before anything is downloaded);
-2. creates a fresh virtual environment in .venv-ci (TEXTGEN_CI_VENV names another folder);
+2. creates a fresh virtual environment in .venv-ci (TEXTGEN_CI_VENV names another folder). An
+   existing folder is deleted first only if it is a virtual environment (it holds pyvenv.cfg); the
+   checkout, a folder that holds it, a link or any other folder is refused with one line;
 3. installs requirements.txt into it;
 4. runs TEST_COMMAND, the test command printed in the README, with that environment's Python.
 
@@ -41,13 +43,50 @@ def environment_python(folder):
     return os.path.join(folder, scripts, "python.exe" if os.name == "nt" else "python")
 
 
+def _holds(folder, path):
+    """Whether ``path`` is ``folder`` or lies inside it (both real, absolute paths)."""
+    folder, path = os.path.normcase(folder), os.path.normcase(path)
+    try:
+        return os.path.commonpath([folder, path]) == folder
+    except ValueError:  # Windows: another drive
+        return False
+
+
+def venv_problem(name, root=None):
+    """None if the folder ``name`` (relative to the checkout) may be deleted and made anew, else one line.
+
+    Allowed: a folder that does not exist yet, or a virtual environment (one that holds pyvenv.cfg)
+    that neither is the checkout nor holds it. Everything else is left alone.
+    """
+    root = os.path.realpath(root or ROOT)
+    todo = "set TEXTGEN_CI_VENV to a new folder name, e.g. .venv-ci, or unset it"
+    if not name.strip():
+        return "TEXTGEN_CI_VENV is empty, which would mean the checkout itself -- " + todo
+    folder = os.path.join(root, name)
+    real = os.path.realpath(folder)
+    if _holds(real, root):
+        return "TEXTGEN_CI_VENV={!r} is {}, which is or holds this checkout -- {}".format(name, real, todo)
+    if os.path.islink(folder):
+        return "TEXTGEN_CI_VENV={!r} is a link ({}); it is not deleted -- {}".format(name, folder, todo)
+    if os.path.lexists(folder) and not os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+        return "TEXTGEN_CI_VENV={!r} ({}) exists and is not a virtual environment (no pyvenv.cfg) -- {}".format(
+            name, real, todo)
+    return None
+
+
 def main(argv=None):
     problem = version_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    folder = os.path.join(ROOT, os.environ.get("TEXTGEN_CI_VENV", ".venv-ci"))
-    shutil.rmtree(folder, ignore_errors=True)
+    name = os.environ.get("TEXTGEN_CI_VENV", ".venv-ci")
+    problem = venv_problem(name)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    folder = os.path.join(ROOT, name)
+    if os.path.lexists(folder):
+        shutil.rmtree(folder)  # a virtual environment: venv_problem checked it
     venv.create(folder, with_pip=True)
     python = environment_python(folder)
     pip = [python, "-m", "pip", "install", "--quiet"]
