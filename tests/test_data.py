@@ -364,6 +364,20 @@ def test_word_vocab_bad_arguments():
         WordVocab.build("a b c")
 
 
+@pytest.mark.parametrize("bad", [0, -3, 1, 2.0, True, "10"])
+def test_word_vocab_max_size_counts_unk_and_at_least_one_token(bad):
+    # max_size 0, -3 or 1 used to give a vocabulary of <unk> alone
+    with pytest.raises(ValueError, match=r"^max_size must be a whole number >= 2 \(it counts <unk>; None keeps every"):
+        WordVocab.build(["a", "b", "a"], max_size=bad)
+
+
+def test_word_vocab_max_size_keeps_the_most_frequent_tokens():
+    tokens = ["a", "b", "a", "c", "a", "b"]
+    assert WordVocab.build(tokens, max_size=2).itos == ["<unk>", "a"]
+    assert WordVocab.build(tokens, max_size=np.int64(3)).itos == ["<unk>", "a", "b"]
+    assert WordVocab.build(tokens, max_size=99).itos == WordVocab.build(tokens).itos == ["<unk>", "a", "b", "c"]
+
+
 # ----------------------------------------------------------------------------------------------
 # Batches
 

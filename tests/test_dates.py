@@ -9,6 +9,8 @@ changed name must not read as another one).
 
 import datetime as dt
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -446,8 +448,12 @@ def test_parse_iso():
         (lambda: dates.make_date_data(n_heldout=800), "n_heldout=800 must be a multiple of 18"),
         (lambda: dates.make_date_data(n_heldout=100_008), "would leave too few training dates"),
         (lambda: dates.make_date_data(seed=-1), "seed must be a whole number >= 0"),
-        (lambda: dates.make_date_data(noise=1.5), "noise must be a share between 0 and 1, got 1.5"),
-        (lambda: dates.make_date_data(irregular=True), "irregular must be a share between 0 and 1"),
+        (lambda: dates.make_date_data(noise=1.5),
+         "noise must lie in [0, 1] (the share of training pairs with a typing mistake), got 1.5"),
+        (lambda: dates.make_date_data(irregular=True), "irregular must lie in [0, 1] (the share of irregularly"),
+        (lambda: dates.make_date_data(irregular=float("nan")), "irregular must lie in [0, 1]"),
+        (lambda: dates.make_date_data(irregular="0.1"), "irregular must lie in [0, 1]"),
+        (lambda: dates.make_date_data(noise=-0.1), "noise must lie in [0, 1]"),
         (lambda: dates.make_date_data(unseen_years=[(1990, 1980)]), "the last year comes before the first"),
         (lambda: dates.make_date_data(unseen_years=[(1700, 1800)]),
          "the first unseen year must be a whole number >= 1800"),
@@ -463,6 +469,26 @@ def test_bad_arguments_are_one_line_errors(call, message):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("share", [np.float32(0.25), np.float64(0.25), 0.25])
+def test_numpy_shares_are_real_numbers_too(share):
+    # a share read from a numpy array is as good as a Python float, and gives the same pairs
+    made = dates.make_date_data(500, 90, irregular=share, noise=share)
+    assert made.train == dates.make_date_data(500, 90, irregular=0.25, noise=0.25).train
+
+
 def test_a_datetime_is_not_a_date():
     with pytest.raises(TypeError, match="expected a datetime.date"):
         dates.write_date(dt.datetime(2026, 3, 3, 12, 0), "en_dmy")
+
+
+def test_the_name_table_is_worked_out_on_first_use_not_at_import():
+    # importing textgen (every notebook does) must not pay for the date lab's lookup table
+    code = (
+        "import numpy as np, textgen\n"
+        "from textgen import dates\n"
+        "assert dates._safe_name_changes.cache_info().currsize == 0\n"
+        "dates.add_noise('Monday, 3 March 2026', np.random.default_rng(0), 'dropped letter')\n"
+        "assert dates._safe_name_changes.cache_info().currsize == 1\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]

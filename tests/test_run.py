@@ -1,5 +1,5 @@
-"""textgen.run: switches, seeds, files, checkpoints (saved and loaded safely), training records,
-the one whole-number check and the learning-rate schedule."""
+"""textgen.run: switches, seeds, files, checkpoints (saved and loaded safely), training records
+and the learning-rate schedule (the number checks: tests/test_checks.py)."""
 
 import json
 import math
@@ -206,7 +206,7 @@ def test_instructor_mode_warns_about_quick_and_capped_models(capsys):
     quick = textgen.training_record(quick=True, steps=40, val_loss=3.0, seconds=5)
     with pytest.warns(UserWarning, match="not a full-mode checkpoint"):
         textgen.announce_pretrained("m.pt", quick)
-    assert "instructor mode: skipping training, using m.pt" in capsys.readouterr().out
+    assert "skipping training: using the weights in m.pt" in capsys.readouterr().out
     capped = textgen.training_record(quick=False, steps=10, planned_steps=20, val_loss=2.0, seconds=5)
     with pytest.warns(UserWarning, match="stopped early"):
         textgen.announce_pretrained("m.pt", capped)
@@ -311,21 +311,6 @@ def test_a_keras_model_with_code_in_it_is_refused(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# The one check for whole numbers
-
-
-@pytest.mark.parametrize("good", [0, 7, np.int64(7), np.int32(0), np.uint8(3)])
-def test_whole_numbers_pass(good):
-    assert textgen.whole_number(good, "n") == int(good) and type(textgen.whole_number(good, "n")) is int
-
-
-@pytest.mark.parametrize("bad", [True, np.bool_(True), 3.0, 2.5, "3", None, -1])
-def test_everything_else_is_refused_in_one_line(bad):
-    with pytest.raises(ValueError, match=r"^steps must be a whole number >= 0 \(a count\), got "):
-        textgen.whole_number(bad, "steps", 0, " (a count)")
-
-
-# ---------------------------------------------------------------------------------------------
 # The learning-rate schedule
 
 
@@ -356,3 +341,67 @@ def test_a_time_cap_moves_the_schedule_on_when_it_is_further_than_the_steps():
 def test_total_steps_must_be_a_whole_number(total):
     with pytest.raises(ValueError, match="total_steps must be a whole number >= 1"):
         textgen.learning_rate(0, total, 1.0, 10, 0.05)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ((-5, 100, 1.0, 10, 0.05),
+         r"^steps_done must be a whole number >= 0 \(optimiser steps taken so far\), got -5$"),
+        ((2.5, 100, 1.0, 10, 0.05), "steps_done must be a whole number >= 0"),
+        ((0, 100, -1e-3, 10, 0.05), r"^peak must be a finite number >= 0 \(the largest learning rate\), got -0.001$"),
+        ((0, 100, math.nan, 10, 0.05), "peak must be a finite number >= 0"),
+        ((0, 100, math.inf, 10, 0.05), "peak must be a finite number >= 0"),
+        ((0, 100, "5e-3", 10, 0.05), "peak must be a finite number >= 0"),
+        ((0, 100, 1.0, -1, 0.05), r"warmup_steps must be a whole number >= 0 \(0 for no warm-up\)"),
+        ((0, 100, 1.0, 10, -0.05), r"^final_fraction must lie in \[0, 1\] \(the last rate as a share of peak\)"),
+        ((0, 100, 1.0, 10, math.nan), r"final_fraction must lie in \[0, 1\]"),
+        ((0, 100, 1.0, 10, 1.5), r"final_fraction must lie in \[0, 1\]"),
+        ((0, 100, 1.0, 10, 0.05, -1.0, 60), "elapsed must be a finite number >= 0"),
+        ((0, 100, 1.0, 10, 0.05, 1.0, -60), r"cap_seconds must be a finite number >= 0 \(None for no cap\)"),
+        ((0, 100, 1.0, 10, 0.05, 1.0, math.nan), "cap_seconds must be a finite number >= 0"),
+    ],
+)
+def test_learning_rate_refuses_what_is_no_step_rate_or_share(arguments, message):
+    with pytest.raises(ValueError, match=message) as info:
+        textgen.learning_rate(*arguments)
+    assert "\n" not in str(info.value)
+
+
+def test_learning_rate_takes_numpy_numbers_and_no_cap():
+    expected = textgen.learning_rate(20, 100, 1.0, 10, 0.05)
+    assert textgen.learning_rate(np.int64(20), np.int64(100), np.float32(1.0), 10, np.float64(0.05)) == \
+        pytest.approx(expected)
+    assert textgen.learning_rate(20, 100, 1.0, 10, 0.05, elapsed=99.0, cap_seconds=0) == expected  # 0: no cap
+    assert textgen.learning_rate(0, 100, 0.0, 0, 0.0) == 0.0  # a zero rate and no warm-up are allowed
+
+
+def test_lesson_checkpoint_prefers_your_full_run_then_the_shipped_weights(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TEXTGEN_PRETRAINED", raising=False)
+    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    shipped = tmp_path / "pretrained"
+    shipped.mkdir()
+    (shipped / "m.pt").write_bytes(b"shipped")
+    monkeypatch.setattr(textgen.run, "SHIPPED_DIR", shipped)
+    assert textgen.lesson_checkpoint("m.pt", quick=False) == shipped / "m.pt"  # the lesson never ran here
+    assert "the lesson has not been run here in full mode" in capsys.readouterr().out
+    for quick in (False, True):
+        own = textgen.checkpoint_path("m.pt", quick=quick)
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.write_bytes(b"own")
+    assert textgen.lesson_checkpoint("m.pt", quick=False) == tmp_path / "checkpoints" / "m.pt"
+    assert "written by your full-mode run" in capsys.readouterr().out
+    assert textgen.lesson_checkpoint("m.pt", quick=True) == shipped / "m.pt"  # a quick run is barely trained
+    assert "quick mode always uses these" in capsys.readouterr().out
+    monkeypatch.setenv("TEXTGEN_PRETRAINED", str(shipped))
+    assert textgen.lesson_checkpoint("m.pt", quick=False, verbose=False) == shipped / "m.pt"
+    assert capsys.readouterr().out == ""
+
+
+def test_missing_shipped_weights_are_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("TEXTGEN_PRETRAINED", raising=False)
+    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    monkeypatch.setattr(textgen.run, "SHIPPED_DIR", tmp_path / "gone")
+    with pytest.raises(FileNotFoundError) as info:
+        textgen.lesson_checkpoint("m.pt", quick=True)
+    assert "\n" not in str(info.value) and "git checkout -- pretrained" in str(info.value)

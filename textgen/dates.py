@@ -48,13 +48,14 @@ optional block of whole years is kept out of both and tested on its own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from .run import whole_number
+from .checks import finite_number, whole_number
 
 FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
@@ -237,6 +238,7 @@ def _one_shorter(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+@functools.cache
 def _safe_name_changes() -> dict[str, dict[str, list[int]]]:
     """For each name: the letters that may be dropped or doubled without making another name.
 
@@ -266,17 +268,17 @@ def _safe_name_changes() -> dict[str, dict[str, list[int]]]:
     return safe
 
 
-_SAFE_CHANGES = _safe_name_changes()
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _letter_positions(text: str, kind: str) -> list[int]:
     """Where in ``text`` a letter may be dropped or doubled (indexes into ``text``)."""
     positions = []
+    safe_changes = _safe_name_changes()  # worked out on first use, then kept
     for m in _WORD.finditer(text):
         word = m.group().lower()
-        if word in _SAFE_CHANGES:
-            positions += [m.start() + i for i in _SAFE_CHANGES[word][kind]]
+        if word in safe_changes:
+            positions += [m.start() + i for i in safe_changes[word][kind]]
         elif kind == "doubled letter" or len(word) >= 2:
             positions += list(range(m.start(), m.end()))
     return positions
@@ -424,9 +426,8 @@ def make_date_data(
     whole_number(n_train, "n_train", 1)
     whole_number(n_heldout, "n_heldout", len(FORMATS))
     whole_number(seed, "seed", 0)
-    for name, share in (("irregular", irregular), ("noise", noise)):
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise ValueError(f"{name} must be a share between 0 and 1, got {share!r}")
+    irregular = finite_number(irregular, "irregular", 0, 1, hint=" (the share of irregularly spaced pairs)")
+    noise = finite_number(noise, "noise", 0, 1, hint=" (the share of training pairs with a typing mistake)")
     if n_heldout % len(FORMATS):
         raise ValueError(
             f"n_heldout={n_heldout:,} must be a multiple of {len(FORMATS)}, so that every format "

@@ -12,19 +12,15 @@
 
   Paths may start with ``~``; a relative path is read from the top of the repository, so the
   lesson (at the top) and the labs (in ``lab/``) mean the same folder.
-* **Checks.** ``whole_number`` is the one test of "a whole number >= n" that the package uses.
 * **Seeds and devices**: ``set_seed``, ``pick_device``.
 * **Files**: ``atomic_write`` (never a half-written file), checkpoint paths, ``save_checkpoint``
-  and ``load_checkpoint`` (loading never runs code from the file), training records, the run
-  summary for ``benchmarks/``.
+  and ``load_checkpoint`` (loading never runs code from the file), training records.
 * **The learning-rate schedule** both lesson loops share.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import numbers
 import os
 import random
 import sys
@@ -37,45 +33,15 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .checks import finite_number, whole_number
+
 #: The top of the checkout when the package is used from the repository (``pip install -e .``).
 _HERE = Path(__file__).resolve().parent.parent
 REPO_ROOT: Path | None = _HERE if (_HERE / "textgen").is_dir() and (_HERE / "README.md").is_file() else None
 
-SWITCHES = (
-    "TEXTGEN_QUICK",
-    "TEXTGEN_CORPUS",
-    "TEXTGEN_PRETRAINED",
-    "TEXTGEN_TRAIN_SECONDS",
-    "TEXTGEN_CHECKPOINT_DIR",
-    "TEXTGEN_DATA_DIR",
-)
 QUICK_SUBFOLDER = "quick"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
-
-
-# ---------------------------------------------------------------------------------------------
-# One check for whole numbers
-# ---------------------------------------------------------------------------------------------
-def whole_number(value: Any, name: str, minimum: int = 0, hint: str = "") -> int:
-    """``value`` as an int if it is a whole number >= ``minimum``; else a one-line ValueError.
-
-    Python and numpy integers pass; bools (True is not a count), floats (even 3.0) and strings
-    do not.
-    """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}{hint}, got {value!r}")
-    return int(value)
-
-
-def finite_number(value: Any, name: str, minimum: float = 0.0) -> float:
-    """``value`` as a float if it is a real, finite number >= ``minimum`` (not a bool)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
-    number = float(value)
-    if not (math.isfinite(number) and number >= minimum):
-        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
-    return number
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +248,45 @@ def checkpoint_path(filename: str, quick: bool) -> Path:
     return (root / QUICK_SUBFOLDER if quick else root) / filename
 
 
+#: The lesson's weights shipped with the module (``pretrained/``), from the committed full-mode run.
+SHIPPED_DIR: Path | None = None if REPO_ROOT is None else REPO_ROOT / "pretrained"
+
+
+def shipped_checkpoint(filename: str) -> Path:
+    """The shipped copy of the lesson's ``filename`` in ``pretrained/``; a one-line error if it is missing."""
+    path = (SHIPPED_DIR or Path.cwd() / "pretrained") / filename
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"shipped weights not found: {path} -- restore the folder pretrained/ from the repository "
+            "(git checkout -- pretrained), or run the lesson notebook once to train your own"
+        )
+    return path
+
+
+def lesson_checkpoint(filename: str, quick: bool, verbose: bool = True) -> Path:
+    """The lesson's trained weights, for a notebook that builds on them (``deeper/``, the word lab).
+
+    In order: ``TEXTGEN_PRETRAINED`` if it is set; in full mode, the checkpoint the lesson notebook
+    wrote (``checkpoint_path``) if there is one; else the copy shipped in ``pretrained/``. Quick mode
+    always takes the shipped copy: a quick lesson run leaves a barely trained model, and the shipped
+    one loads at once. So every notebook also runs on its own. ``verbose`` prints which file and why.
+    """
+    settings = read_settings()
+    if settings.pretrained is not None:
+        path, why = settings.pretrained_checkpoint(filename), "TEXTGEN_PRETRAINED"
+    elif not quick and checkpoint_path(filename, quick=False).is_file():
+        path, why = checkpoint_path(filename, quick=False), "written by your full-mode run of the lesson"
+    else:
+        path = shipped_checkpoint(filename)
+        why = "shipped with the module" + (
+            "; quick mode always uses these" if quick else "; the lesson has not been run here in full mode"
+        )
+    if verbose:
+        shown = path.relative_to(REPO_ROOT) if REPO_ROOT is not None and path.is_relative_to(REPO_ROOT) else path
+        print(f"lesson weights: {shown} ({why})")
+    return path
+
+
 def save_checkpoint(path: str | os.PathLike, content: Any) -> Path:
     """Write a checkpoint atomically.
 
@@ -300,6 +305,19 @@ def save_checkpoint(path: str | os.PathLike, content: Any) -> Path:
     import torch
 
     return atomic_write(path, lambda tmp: torch.save(content, tmp))
+
+
+def load_weights(model, state: dict, path: str | os.PathLike) -> None:
+    """``model.load_state_dict(state)`` with a one-line error when the weights do not fit the model."""
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as err:
+        first = str(err).strip().splitlines()
+        detail = " ".join(line.strip() for line in first[1:3]) if len(first) > 1 else first[0] if first else ""
+        raise CheckpointError(
+            f"{path}: its weights do not fit this model ({detail[:200]}) -- build the model from the checkpoint's "
+            "config (its 'config' entry), or train again with the model as it is now"
+        ) from None
 
 
 def _refuse(path: Path, problem: str, todo: str) -> CheckpointError:
@@ -357,11 +375,10 @@ def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", 
             raise _refuse(path, f"is a PyTorch file but not a checkpoint of this module (no {missing})", rewrite)
         saved_vocab = content.get("vocab")
     if vocab is not None:
-        from .data import vocab_from_dict
-
         if saved_vocab is None:
             raise _refuse(path, "stores no vocabulary, so its ids cannot be checked", rewrite)
-        vocab.require_same(vocab_from_dict(saved_vocab), where=f"checkpoint {path.name}")
+        # from_dict is a staticmethod of every vocabulary: no import of textgen.data needed here
+        vocab.require_same(vocab.from_dict(saved_vocab), where=f"checkpoint {path.name}")
     return content
 
 
@@ -386,9 +403,9 @@ def training_record(
         "steps": steps,
         "planned_steps": planned,
         "stopped_early": steps < planned,
-        "val_loss": finite_number(val_loss, "val_loss"),
+        "val_loss": finite_number(val_loss, "val_loss", 0),
         "unit": unit,
-        "seconds": round(finite_number(seconds, "seconds"), 1),
+        "seconds": round(finite_number(seconds, "seconds", 0), 1),
         "device": None if device is None else str(device),
         "when": time.strftime("%Y-%m-%d %H:%M"),
     }
@@ -410,7 +427,7 @@ def describe_record(record: dict[str, Any] | None) -> str:
 
 def announce_pretrained(path: str | os.PathLike, record: dict[str, Any] | None) -> None:
     """Print what instructor mode loads; warn when it is not a full-mode model."""
-    print(f"instructor mode: skipping training, using {path}")
+    print(f"skipping training: using the weights in {path}")
     print(f"  {describe_record(record)}")
     if not record or record.get("mode") != "full":
         warnings.warn(
@@ -422,40 +439,6 @@ def announce_pretrained(path: str | os.PathLike, record: dict[str, Any] | None) 
         warnings.warn(
             f"{path} was stopped early by TEXTGEN_TRAIN_SECONDS; its loss is higher than a full run's", stacklevel=2
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# The numbers of one lesson run, for benchmarks/
-# ---------------------------------------------------------------------------------------------
-RUN_SUMMARY_NUMBERS = (
-    "steps",  # optimiser steps trained
-    "seconds",  # training wall time
-    "chars_per_s",  # training characters (steps x batch x sequence length) per second
-    "val_loss",  # validation loss, nats per character, over the whole held-out text
-    "gen_fast_cps",  # generation carrying the state, characters per second
-    "gen_slow_cps",  # generation re-feeding the whole text, characters per second
-    "batch16_ratio",  # time for 16 prompts / time for 1 prompt (16x the text)
-    "count_loss",  # the counting baseline's validation loss (order chosen on the development part), nats/char
-    "count_seconds",  # what counting (twice) and scoring took
-)
-
-
-def write_run_summary(framework: str, *, quick: bool, device: str, **measured: float) -> Path:
-    """Write what one run of a lesson notebook measured, as JSON beside its checkpoint.
-
-    ``measured`` holds exactly the keys of ``RUN_SUMMARY_NUMBERS``, each a finite number >= 0.
-    """
-    missing = [k for k in RUN_SUMMARY_NUMBERS if k not in measured]
-    unknown = sorted(set(measured) - set(RUN_SUMMARY_NUMBERS))
-    if missing or unknown:
-        raise ValueError(f"write_run_summary needs {list(RUN_SUMMARY_NUMBERS)}; missing {missing}, unknown {unknown}")
-    summary: dict[str, Any] = {"framework": framework, "mode": "quick" if quick else "full", "device": str(device)}
-    for key in RUN_SUMMARY_NUMBERS:
-        value = finite_number(measured[key], f"run summary: {key}")
-        summary[key] = int(value) if key == "steps" else value
-    text = json.dumps(summary, indent=1) + "\n"
-    path = checkpoint_path(f"run_summary_{framework}.json", quick=quick)
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,11 +458,18 @@ def learning_rate(
 
     The cosine follows the progress of training, ``steps_done / total_steps``, or
     ``elapsed / cap_seconds`` when a wall-time cap is set and that share is larger, so that a
-    run stopped by the cap still ends its schedule.
+    run stopped by the cap still ends its schedule. ``cap_seconds`` of None or 0 means no cap.
+    Counts must be whole numbers >= 0, ``peak`` a finite rate >= 0, ``final_fraction`` a share of
+    ``peak`` between 0 and 1; anything else raises a one-line ValueError.
     """
+    steps_done = whole_number(steps_done, "steps_done", 0, " (optimiser steps taken so far)")
     total_steps = whole_number(total_steps, "total_steps", 1)
+    warmup_steps = whole_number(warmup_steps, "warmup_steps", 0, " (0 for no warm-up)")
+    peak = finite_number(peak, "peak", 0, hint=" (the largest learning rate)")
+    final_fraction = finite_number(final_fraction, "final_fraction", 0, 1, hint=" (the last rate as a share of peak)")
+    elapsed = finite_number(elapsed, "elapsed", 0, hint=" (seconds of training so far)")
     progress = steps_done / total_steps
-    if cap_seconds:
+    if cap_seconds is not None and finite_number(cap_seconds, "cap_seconds", 0, hint=" (None for no cap)"):
         progress = max(progress, elapsed / cap_seconds)
     cosine = 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
     decayed = peak * (final_fraction + (1.0 - final_fraction) * cosine)

@@ -16,23 +16,16 @@ same thing in PyTorch and in TensorFlow.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
-from .run import whole_number
+from .checks import finite_number, whole_number
 
 
 def check_temperature(temperature: float) -> float:
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError):
-        t = math.nan
-    if not math.isfinite(t) or t < 0:
-        raise ValueError(f"temperature must be a finite number >= 0 (0 means greedy), got {temperature!r}")
-    return t
+    return finite_number(temperature, "temperature", 0, hint=" (0 means greedy)")
 
 
 def check_top_k(top_k: int | None) -> int | None:
@@ -44,13 +37,7 @@ def check_top_k(top_k: int | None) -> int | None:
 def check_top_p(top_p: float | None) -> float | None:
     if top_p is None:
         return None
-    try:
-        p = float(top_p)
-    except (TypeError, ValueError):
-        p = math.nan
-    if not (0.0 < p <= 1.0):
-        raise ValueError(f"top_p must lie in (0, 1] (1 keeps every token), got {top_p!r}")
-    return p
+    return finite_number(top_p, "top_p", 0, 1, min_inclusive=False, hint=" (1 keeps every token)")
 
 
 def check_banned(banned: Iterable[int] | None, vocab_size: int | None = None) -> list[int]:
@@ -183,10 +170,15 @@ def find_cycle(seq: Sequence[Hashable], min_repeats: float = 3.0, max_period: in
     """Find the shortest unit that repeats at the end of ``seq`` at least ``min_repeats`` times.
 
     Works on strings (characters) and on lists of words. Returns None when the end of
-    the sequence is not periodic.
+    the sequence is not periodic. ``min_repeats`` (at least 2: a unit seen once is no cycle) may be
+    a fraction, e.g. 2.5; ``max_period`` is the longest unit to look for (None: half the sequence).
     """
+    min_repeats = finite_number(min_repeats, "min_repeats", 2, hint=" (how often the unit must occur)")
     n = len(seq)
-    max_period = max_period or n // 2
+    if max_period is None:
+        max_period = n // 2
+    else:
+        max_period = whole_number(max_period, "max_period", 1, " (the longest unit to look for, or None for any)")
     for period in range(1, max_period + 1):
         # walk back from the end while seq[i] == seq[i + period]
         i = n - period - 1
@@ -208,9 +200,7 @@ class NgramIndex:
     """
 
     def __init__(self, reference: Sequence[Hashable], n: int):
-        if n < 1:
-            raise ValueError(f"n must be >= 1, got {n}")
-        self.n = n
+        self.n = whole_number(n, "n", 1, " (the length of the n-grams, e.g. 8 characters)")
         self.grams = set(self._grams(reference))
 
     def _grams(self, seq):
