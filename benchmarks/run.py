@@ -1,15 +1,19 @@
-"""Run both lesson notebooks headless at equal training budgets and tabulate what they measured.
+"""Run both lesson notebooks headless at equal training budgets and tabulate what their checkpoints record.
 
     python -m benchmarks.run                  # budgets 60, 180, 300 s: about 25 min on 2 CPU cores
     python -m benchmarks.run --quick          # TEXTGEN_QUICK=1: checks the pipeline, not the speed
     python -m benchmarks.run --budgets 60 --frameworks torch --machine my-laptop
 
-Each run executes an in-memory copy of a notebook with nbclient in a fresh kernel that sees
-TEXTGEN_TRAIN_SECONDS=<budget> and a scratch TEXTGEN_CHECKPOINT_DIR. The notebook itself writes
-what it measured with ``textgen.write_run_summary`` (training steps, seconds and speed,
-validation loss, generation speeds); this script reads that JSON file. It holds no model code
-and parses no printed text. Results: ``<out>/<machine>.json`` and ``<out>/<machine>.md``,
-rewritten after every run, so an interrupted benchmark keeps what it finished.
+Each run executes an in-memory copy of a notebook with nbclient in a fresh kernel whose environment
+is passed to it explicitly: this process's variables without TEXTGEN_PRETRAINED, plus
+TEXTGEN_TRAIN_SECONDS=<budget> and a scratch TEXTGEN_CHECKPOINT_DIR. The notebook saves its model
+there as it always does (``char_lstm_torch.pt``, ``char_lstm_tf.keras``; in quick mode in ``quick/``),
+with the training record stored inside; this script loads that checkpoint with
+``textgen.load_checkpoint`` and reads steps, seconds, the validation loss of the kept step and the
+device from it. The counting baseline (``textgen.counting``) does not depend on the framework: it is
+computed once per benchmark, here. The script holds no model code and parses no printed text.
+Results: ``<out>/<machine>.json`` and ``<out>/<machine>.md``, rewritten after every run, so an
+interrupted benchmark keeps what it finished.
 """
 
 from __future__ import annotations
@@ -26,21 +30,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
+from typing import Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # started as ``python benchmarks/run.py``
     sys.path.insert(0, str(ROOT))
 
-from textgen.run import QUICK_SUBFOLDER, RUN_SUMMARY_NUMBERS  # noqa: E402
+from textgen.run import QUICK_SUBFOLDER  # noqa: E402
 
-# framework -> (name in the tables, notebook); the notebook writes run_summary_<framework>.json
+# framework -> (name in the tables, notebook, the checkpoint the notebook writes)
 FRAMEWORKS = {
-    "torch": ("PyTorch", "GenerativePyTorch.ipynb"),
-    "tf": ("TensorFlow", "GenerativeTF.ipynb"),
+    "torch": ("PyTorch", "GenerativePyTorch.ipynb", "char_lstm_torch.pt"),
+    "tf": ("TensorFlow", "GenerativeTF.ipynb", "char_lstm_tf.keras"),
 }
 DEFAULT_BUDGETS, QUICK_BUDGETS = [60.0, 180.0, 300.0], [20.0]
 CELL_TIMEOUT = 1800  # seconds per cell: the training cell of a 300 s run needs about 5 minutes
+# the counting baseline, as the notebooks count it: all of the training text and 50,000 development
+# characters; quick mode counts the last 50,000 training characters and 3,000 development characters
+COUNT_CHARS, DEV_CHARS, QUICK_COUNT_CHARS, QUICK_DEV_CHARS = None, 50_000, 50_000, 3_000
 
 
 class BenchmarkError(RuntimeError):
@@ -51,43 +58,109 @@ class BenchmarkError(RuntimeError):
 # one run
 
 
-def kernel_environment(budget: float, quick: bool, checkpoint_dir: Path) -> dict[str, str]:
-    """The variables the notebook's kernel sees on top of this process's environment."""
+def kernel_environment(
+    budget: float, quick: bool, checkpoint_dir: Path, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The whole environment of the notebook's kernel: ``base`` (default: this process's
+    environment, which is only read) without TEXTGEN_PRETRAINED, plus the benchmark's switches."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k != "TEXTGEN_PRETRAINED"}
+    env.update(
+        TEXTGEN_TRAIN_SECONDS=f"{budget:g}",
+        TEXTGEN_QUICK="1" if quick else "0",
+        TEXTGEN_CHECKPOINT_DIR=str(checkpoint_dir),  # never replaces the models in checkpoints/
+        TF_CPP_MIN_LOG_LEVEL="2",
+        MPLBACKEND="Agg",
+    )
+    return env
+
+
+def _keras_on_cpu() -> None:
+    """Read Keras checkpoints on the CPU, so that this process leaves the GPU's memory to the kernels."""
+    import tensorflow as tf
+
+    try:
+        tf.config.set_visible_devices([], "GPU")
+    except RuntimeError:  # TensorFlow has already started its devices in this process: nothing to change
+        pass
+
+
+def load_meta(path: Path) -> dict:
+    """What a lesson checkpoint stores besides the weights: ``vocab``, ``config``, ``history``, ``step``,
+    ``trained``. ``.pt`` is the checkpoint dict itself; ``.keras`` is the model's ``meta``."""
+    import textgen
+
+    if path.suffix == ".keras":
+        _keras_on_cpu()
+        import textgen.keras_model  # noqa: F401  registers the lesson's model class, which loading needs
+
+        return dict(textgen.load_checkpoint(path).meta)
+    return textgen.load_checkpoint(path, map_location="cpu")
+
+
+def read_checkpoint(path: Path, label: str, quick: bool) -> dict:
+    """The numbers of one run, from the checkpoint its notebook wrote; a one-line error when it is
+    missing, unreadable or incomplete."""
+    rerun = (
+        f"run TEXTGEN_QUICK={int(quick)} jupyter nbconvert --to notebook --execute {label} --output-dir runs/ "
+        "and look at its training cell"
+    )
+    if not path.is_file():
+        raise BenchmarkError(
+            f"{label} ran but wrote no {path.name} in {path.parent} -- its training cell must save the model "
+            f"with textgen.save_checkpoint(CHECKPOINT, ...); to see what it did, {rerun}"
+        )
+    try:
+        meta = load_meta(path)
+    except Exception as err:  # CheckpointError, or an import or Keras error: say which, in one line
+        reason = " ".join(str(err).split()).split(" -- ")[0][:240] or type(err).__name__
+        raise BenchmarkError(
+            f"{label} wrote {path.name}, but it cannot be read ({reason}) -- check that textgen/ is this "
+            f"checkout's (pip install -e .), then {rerun}"
+        ) from None
+    config, trained = meta.get("config"), meta.get("trained")
+    expected = (("config", dict), ("trained", dict), ("step", int))
+    missing = [k for k, kind in expected if not isinstance(meta.get(k), kind)]
+    if isinstance(config, dict):
+        missing += [f"config[{k!r}]" for k in ("batch_size", "seq_len") if k not in config]
+    if isinstance(trained, dict):
+        fields = ("mode", "steps", "seconds", "val_loss", "stopped_early", "device")
+        missing += [f"trained[{k!r}]" for k in fields if k not in trained]
+    if missing:
+        raise BenchmarkError(
+            f"{label}: {path.name} has no {', '.join(missing)} -- it was written by another version of the "
+            "notebook; save the checkpoint as the lesson's training cell does"
+        )
+    if trained["mode"] != ("quick" if quick else "full"):
+        raise BenchmarkError(
+            f"{label}: {path.name} was trained in {trained['mode']} mode, not {'quick' if quick else 'full'} "
+            "-- the notebook must choose its mode with textgen.read_settings() (TEXTGEN_QUICK)"
+        )
+    steps, seconds = trained["steps"], trained["seconds"]
+    if not steps > 0 or not seconds > 0:
+        raise BenchmarkError(
+            f"{label}: {path.name} records {steps} steps in {seconds} s, so no speed -- raise the budget"
+        )
     return {
-        "TEXTGEN_TRAIN_SECONDS": f"{budget:g}",
-        "TEXTGEN_QUICK": "1" if quick else "0",
-        "TEXTGEN_CHECKPOINT_DIR": str(checkpoint_dir),  # never replaces the models in checkpoints/
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "MPLBACKEND": "Agg",
+        "steps": steps,
+        "planned_steps": trained.get("planned_steps", steps),
+        "seconds": seconds,
+        "chars_per_s": steps * config["batch_size"] * config["seq_len"] / seconds,
+        "val_loss": trained["val_loss"],
+        "kept_step": meta["step"],
+        "stopped_early": bool(trained["stopped_early"]),
+        "device": str(trained["device"]),
+        "mode": trained["mode"],
+        "batch_size": config["batch_size"],
+        "seq_len": config["seq_len"],
     }
 
 
-def read_summary(path: Path, label: str, quick: bool) -> dict:
-    """The notebook's run summary, checked; a one-line error when it is missing or incomplete."""
-    if not path.is_file():
-        raise BenchmarkError(
-            f"{label} ran but wrote no {path.name} -- the notebook must call "
-            "textgen.write_run_summary(...) after its generation timings"
-        )
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    bad = [k for k in RUN_SUMMARY_NUMBERS if not isinstance(summary.get(k), (int, float))]
-    if bad or summary.get("mode") != ("quick" if quick else "full"):
-        raise BenchmarkError(
-            f"{label}: {path.name} has no valid {bad or 'mode'} -- rerun the notebook"
-        )
-    if min(summary[k] for k in ("steps", "chars_per_s", "gen_fast_cps", "gen_slow_cps")) <= 0:
-        raise BenchmarkError(
-            f"{label}: {path.name} reports a speed or step count of 0 -- raise the budget"
-        )
-    return summary
-
-
 def run_one(framework: str, budget: float, quick: bool, cell_timeout: int = CELL_TIMEOUT) -> dict:
-    """Execute one notebook with one budget; its run summary plus the wall time."""
+    """Execute one notebook with one budget; what its checkpoint records, plus the budget and wall time."""
     import nbformat
     from nbclient import NotebookClient
 
-    label = FRAMEWORKS[framework][1]
+    _, label, filename = FRAMEWORKS[framework]
     nb = nbformat.read(ROOT / label, as_version=4)  # an in-memory copy: never written back
     with tempfile.TemporaryDirectory(prefix="textgen-bench-") as scratch:
         env = kernel_environment(budget, quick, Path(scratch))
@@ -98,23 +171,48 @@ def run_one(framework: str, budget: float, quick: bool, cell_timeout: int = CELL
             resources={"metadata": {"path": str(ROOT)}},
         )
         start = time.perf_counter()
-        with mock.patch.dict(os.environ, env):  # the kernel inherits this process's environment
-            os.environ.pop("TEXTGEN_PRETRAINED", None)  # instructor mode would skip the training
-            try:
-                client.execute()
-            except Exception as err:  # a failing cell, a timeout, a dead kernel: say which
-                what = f"{err.ename}: {err.evalue}" if getattr(err, "ename", "") else None
-                what = what or (str(err).strip().splitlines() or [type(err).__name__])[-1]
-                what = re.sub(r"\x1b\[[0-9;]*m", "", what)[:200]  # no terminal colours
-                raise BenchmarkError(
-                    f"{label} (budget {budget:g} s) failed: {what} -- to see it, run "
-                    f"TEXTGEN_QUICK={env['TEXTGEN_QUICK']} TEXTGEN_TRAIN_SECONDS={budget:g} "
-                    f"jupyter nbconvert --to notebook --execute {label} --output-dir runs/"
-                ) from None
+        try:
+            client.execute(env=env)  # passed on to the kernel manager's start_kernel: the kernel's whole environment
+        except Exception as err:  # a failing cell, a timeout, a dead kernel: say which
+            what = f"{err.ename}: {err.evalue}" if getattr(err, "ename", "") else None
+            what = what or (str(err).strip().splitlines() or [type(err).__name__])[-1]
+            what = re.sub(r"\x1b\[[0-9;]*m", "", what)[:200]  # no terminal colours
+            raise BenchmarkError(
+                f"{label} (budget {budget:g} s) failed: {what} -- to see it, run "
+                f"TEXTGEN_QUICK={env['TEXTGEN_QUICK']} TEXTGEN_TRAIN_SECONDS={budget:g} "
+                f"jupyter nbconvert --to notebook --execute {label} --output-dir runs/"
+            ) from None
         wall = time.perf_counter() - start
         folder = Path(scratch) / QUICK_SUBFOLDER if quick else Path(scratch)
-        summary = read_summary(folder / f"run_summary_{framework}.json", label, quick)
-    return dict(summary, budget_s=budget, wall_s=round(wall, 1))
+        record = read_checkpoint(folder / filename, label, quick)
+    return dict(record, budget_s=budget, wall_s=round(wall, 1))
+
+
+def counting_baseline(quick: bool) -> dict:
+    """The counting model of the notebooks' last section, once: its validation loss in nats/char.
+
+    The same texts as the notebooks: the corpus split 90/10, the order chosen on the development text
+    (the opening of a play outside the corpus; with TEXTGEN_CORPUS, the end of the training part).
+    """
+    import textgen
+    from textgen.counting import choose_counting_model
+
+    count_chars, dev_chars = (QUICK_COUNT_CHARS, QUICK_DEV_CHARS) if quick else (COUNT_CHARS, DEV_CHARS)
+    start = time.perf_counter()
+    train_text, val_text = textgen.split_text(textgen.load_corpus(), 0.1)
+    if textgen.read_settings().corpus is None:
+        dev_text = textgen.development_text(dev_chars)
+    else:
+        train_text, dev_text = train_text[:-dev_chars], train_text[-dev_chars:]
+    count_train = train_text if count_chars is None else train_text[-count_chars:]
+    model, report = choose_counting_model(count_train, dev_text, max_order=10)
+    return {
+        "val_loss": float(model.losses(val_text).mean()),
+        "order": int(report["order"]),
+        "train_chars": len(count_train),
+        "dev_chars": len(dev_text),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,19 +262,14 @@ def fmt(value, spec: str, suffix: str = "") -> str:
     return f"{value:{spec}}{suffix}"
 
 
-TRAINING_COLUMNS = [  # (heading, key in the run summary, format)
-    ("validation nats/char", "val_loss", ".3f"),
-    ("training chars/s", "chars_per_s", ",.0f"),
-    ("steps", "steps", ","),
-]
-GENERATION_HEADER = (
-    "| framework | carrying the state, chars/s | re-feeding, chars/s | carrying / re-feeding "
-    "| 16 prompts / 1 prompt, time |"
+TABLE_HEADER = (
+    "| budget | model | steps | training s | training chars/s | validation nats/char | kept step "
+    "| stopped early | device |"
 )
 
 
 def markdown(report: dict) -> str:
-    """The README's two tables: training and validation per budget, generation at the largest."""
+    """The results as Markdown: one table, a row per budget and framework, and one for counting."""
     fws, results, budgets, s = (report[k] for k in ("frameworks", "results", "budgets", "system"))
     mode = "full"
     if report["quick"]:
@@ -193,48 +286,35 @@ def markdown(report: dict) -> str:
     done, planned = sum(len(r) for r in results.values()), len(budgets) * len(fws)
     if done < planned:
         lines.append(f"- incomplete: {done} of {planned} runs finished")
-    header = ["budget"]
-    header += [f"{h}, {FRAMEWORKS[fw][0]}" for h, _, _ in TRAINING_COLUMNS for fw in fws]
     lines += ["", "## Training and validation", ""]
     lines.append(
-        "One run of each notebook per row, with TEXTGEN_TRAIN_SECONDS set to the budget. Lower "
-        "nats/char is better; the validation loss is over the whole held-out text."
+        "One run of each notebook per row, with TEXTGEN_TRAIN_SECONDS set to the budget; the numbers are "
+        "the training record stored in the checkpoint the run wrote. Training s is the training loop's wall "
+        "time, its looks at the validation and development text included; training chars/s is steps x batch "
+        "size x sequence length / training s. The validation loss (lower is better) is that of the kept "
+        "step, the weights with the lowest development loss, over the whole held-out text. The counting "
+        "row is the n-gram baseline of the notebooks' last section, computed once: its seconds are for "
+        "counting, choosing the order and scoring."
     )
-    lines += ["", "| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    for b in budgets:
-        runs = [results[fw].get(f"{b:g}", {}) for fw in fws]
-        cells = [fmt(run.get(key), spec) for _, key, spec in TRAINING_COLUMNS for run in runs]
-        lines.append(f"| {b:g} s | " + " | ".join(cells) + " |")
-    lines += ["", "## Against counting", ""]
-    lines.append(
-        "Each run also counts the training text with the notebook's character n-gram model (interpolated "
-        "Kneser-Ney, order chosen on a development text) and scores the same validation text: quality per "
-        "second of CPU time, for the network and for counting."
-    )
-    lines += ["", "| budget | framework | LSTM nats/char | LSTM training s | count model nats/char | counting s |",
-              "|---:|---|---:|---:|---:|---:|"]
+    lines += ["", TABLE_HEADER, "|---:|---|---:|---:|---:|---:|---:|---|---|"]
     for b in budgets:
         for fw in fws:
             r = results[fw].get(f"{b:g}", {})
-            cells = [fmt(r.get("val_loss"), ".3f"), fmt(r.get("seconds"), ".0f"), fmt(r.get("count_loss"), ".3f"),
-                     fmt(r.get("count_seconds"), ".0f")]
+            early = r.get("stopped_early")
+            cells = [
+                fmt(r.get("steps"), ","),
+                fmt(r.get("seconds"), ".0f"),
+                fmt(r.get("chars_per_s"), ",.0f"),
+                fmt(r.get("val_loss"), ".3f"),
+                fmt(r.get("kept_step"), ","),
+                "n/a" if early is None else "yes" if early else "no",
+                r.get("device") or "n/a",
+            ]
             lines.append(f"| {b:g} s | {FRAMEWORKS[fw][0]} | " + " | ".join(cells) + " |")
-    top = max(budgets)
-    lines += ["", f"## Generation (the {top:g} s runs)", ""]
-    lines.append(
-        "Carrying the LSTM state (one step per character) against re-feeding the whole text before "
-        "every character; the last column is the time for 16 prompts divided by the time for one."
-    )
-    lines += ["", GENERATION_HEADER, "|---|---:|---:|---:|---:|"]
-    for fw in fws:
-        r = results[fw].get(f"{top:g}", {})
-        cells = [
-            fmt(r.get("gen_fast_cps"), ",.0f"),
-            fmt(r.get("gen_slow_cps"), ",.0f"),
-            fmt(r["gen_fast_cps"] / r["gen_slow_cps"] if r else None, ".1f", "x"),
-            fmt(r.get("batch16_ratio"), ".1f", "x"),
-        ]
-        lines.append(f"| {FRAMEWORKS[fw][0]} | " + " | ".join(cells) + " |")
+    count = report.get("counting") or {}
+    name = f"counting, order {count['order']}" if count.get("order") else "counting"
+    cells = ["-", fmt(count.get("seconds"), ".0f"), "-", fmt(count.get("val_loss"), ".3f"), "-", "-", "cpu"]
+    lines.append(f"| - | {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -295,8 +375,17 @@ def main(argv=None) -> int:
         "budgets": args.budgets,
         "frameworks": list(dict.fromkeys(args.frameworks)),
         "devices": [],
+        "counting": None,
         "results": {fw: {} for fw in args.frameworks},
     }
+    print("counting baseline ...", flush=True)
+    try:
+        report["counting"] = counting_baseline(args.quick)
+    except (OSError, ValueError) as err:  # a missing or unreadable corpus: the notebooks would fail as well
+        print(f"error: counting baseline: {' '.join(str(err).split())}", file=sys.stderr)
+        return 1
+    c = report["counting"]
+    print(f"    {c['seconds']:.0f} s: order {c['order']}, {c['val_loss']:.3f} nats/char", flush=True)
     total, done = len(args.budgets) * len(report["frameworks"]), 0
     for budget in args.budgets:  # both frameworks per budget, so a slow drift hits them alike
         for fw in report["frameworks"]:
@@ -313,8 +402,9 @@ def main(argv=None) -> int:
             slug = machine_slug(report["system"], report["devices"])
             report["machine"] = args.machine or slug + ("-quick" if args.quick else "")
             print(
-                f"    {record['wall_s']:.0f} s: {record['steps']:,} steps, "
-                f"{record['chars_per_s']:,.0f} chars/s, {record['val_loss']:.3f} nats/char",
+                f"    {record['wall_s']:.0f} s: {record['steps']:,} steps in {record['seconds']:.0f} s"
+                f"{' (stopped early)' if record['stopped_early'] else ''}, {record['chars_per_s']:,.0f} chars/s, "
+                f"{record['val_loss']:.3f} nats/char at step {record['kept_step']:,}",
                 flush=True,
             )
             paths = write_report(report, args.out)

@@ -354,7 +354,6 @@ def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", 
         content = model
     else:
         import pickle
-        import zipfile
 
         import torch
 
@@ -366,7 +365,7 @@ def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", 
                     path, "holds Python objects besides weights, which could run code when loaded; refused", rewrite
                 ) from None
             raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
-        except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError):
+        except Exception:  # torch raises many kinds for a truncated or foreign file (struct.error, IndexError, ...)
             raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
         if not isinstance(content, dict):
             raise _refuse(path, f"holds a {type(content).__name__}, not a checkpoint dict of this module", rewrite)
