@@ -9,6 +9,9 @@
   ``checkpoints/``; the folder is removed when the run ends. It starts with stand-ins for
   full-mode checkpoints; ``tests/test_checkpoints_untouched.py`` runs after the notebooks and
   checks that the quick runs wrote into ``quick/`` beside them and left them alone.
+* **Every English notebook runs once**: the lesson twins, the ``deeper/`` notebooks and the labs.
+  ``deeper/`` and the word lab use the lesson's shipped weights in quick mode
+  (``textgen.lesson_checkpoint``), so each also passes alone.
 * **Only the module's own notebooks run.** Hidden folders (Jupyter's ``.ipynb_checkpoints``
   autosave copies among them) are never collected (``norecursedirs`` in pyproject.toml), nor are
   the starter notebooks (their TODO cells raise on purpose; tests/test_lab.py checks them) or the

@@ -185,16 +185,23 @@ def write_standin_char_checkpoint(path):
                 "trained": textgen.training_record(quick=True, steps=0, val_loss=total / count, seconds=0.0)})
 
 
-def test_missing_lesson_checkpoint_is_a_one_line_error(lab_env):
+def test_the_lab_runs_alone_on_the_shipped_weights_and_says_so(lab_env, capsys, monkeypatch, tmp_path):
+    import textgen
+
     setup = code_sources(load(make_starter.SOLUTION))[0]
+    ns = {"__name__": "__main__"}
+    exec(compile(setup, "setup cell", "exec"), ns)  # no lesson run in this checkpoint folder
+    assert ns["CHAR_CHECKPOINT"] == textgen.run.SHIPPED_DIR / "char_lstm_torch.pt"
+    assert "lesson weights: pretrained/char_lstm_torch.pt (shipped with the module" in capsys.readouterr().out
+    monkeypatch.setattr(textgen.run, "SHIPPED_DIR", tmp_path / "no-such-folder")
     with pytest.raises(FileNotFoundError) as info:
         exec(compile(setup, "setup cell", "exec"), {"__name__": "__main__"})
     message = str(info.value)
-    assert "\n" not in message and "run ../GenerativePyTorch.ipynb first" in message and "TEXTGEN_QUICK=1" in message
+    assert "\n" not in message and "pretrained" in message and "git checkout -- pretrained" in message
 
 
 @pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
-def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, capsys):
+def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, capsys, monkeypatch):
     import re
 
     import matplotlib.pyplot as plt
@@ -202,7 +209,9 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
 
     import textgen
 
-    write_standin_char_checkpoint(lab_env / "quick" / "char_lstm_torch.pt")
+    shipped = lab_env.parent / "shipped"  # a small stand-in for the lesson's weights: fast to score
+    write_standin_char_checkpoint(shipped / "char_lstm_torch.pt")
+    monkeypatch.setattr(textgen.run, "SHIPPED_DIR", shipped)
     solution = code_sources(load(make_starter.SOLUTION))
     starter = code_sources(load(make_starter.STARTER))
     assert len(solution) == len(starter)
