@@ -109,7 +109,7 @@ def test_the_lesson_fits_one_sitting(name):
 
 def test_the_roadmap_follows_the_sections():
     roadmap = markdown_cells(load(LESSONS[0]))[0].split("**Roadmap**")[1].split("\n\n")[0].lower()
-    numbered = [s.split(". ", 1)[1].lower() for s in SECTIONS if s[0].isdigit() and int(s.split(".")[0]) <= 9]
+    numbered = [s.lower() for s in SECTIONS if s[0].isdigit() and int(s.split(".")[0]) <= 9]
     positions = [roadmap.find(section) for section in numbered]
     assert -1 not in positions, f"the roadmap misses {numbered[positions.index(-1)]!r}"
     assert positions == sorted(positions), "the roadmap lists the sections in another order"
