@@ -93,7 +93,7 @@ def load_meta(path: Path) -> dict:
         _keras_on_cpu()
         import textgen.keras_model  # noqa: F401  registers the lesson's model class, which loading needs
 
-        return dict(textgen.load_checkpoint(path).meta)
+        return dict(textgen.load_keras_model(path).meta)
     return textgen.load_checkpoint(path, map_location="cpu")
 
 

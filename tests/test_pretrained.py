@@ -68,7 +68,7 @@ def test_the_shipped_keras_weights_give_the_stored_validation_loss(split):
     import textgen.keras_model  # noqa: F401  registers the lesson's class, so that safe mode can rebuild it
 
     vocab, val_ids = split
-    model = textgen.load_checkpoint(SHIPPED["GenerativeTF.ipynb"], vocab=vocab)
+    model = textgen.load_keras_model(SHIPPED["GenerativeTF.ipynb"], vocab=vocab)
     total, count = 0.0, 0
     h = c = tf.zeros((64, model.hidden_size))
     for x, y in textgen.ContiguousBatches(val_ids, 64, 256, keep_last=True):

@@ -303,11 +303,26 @@ def test_a_keras_model_with_code_in_it_is_refused(tmp_path):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda x: x * 2)])
     model.save(tmp_path / "lambda.keras")
     with pytest.raises(textgen.CheckpointError, match=r"lambda.keras: holds code .* refused -- "):
-        textgen.load_checkpoint(tmp_path / "lambda.keras")
+        textgen.load_keras_model(tmp_path / "lambda.keras")
     (tmp_path / "garbage.keras").write_bytes(b"PK not really a zip")
-    with pytest.raises(textgen.CheckpointError, match=r"garbage.keras: is not a Keras model this module can read"):
-        textgen.load_checkpoint(tmp_path / "garbage.keras")
+    with pytest.raises(textgen.CheckpointError, match=r"garbage.keras: is not a Keras model file"):
+        textgen.load_keras_model(tmp_path / "garbage.keras")
     assert not marker.exists()
+
+
+def test_each_loader_returns_one_kind_and_points_to_the_other(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.save(tmp_path / "m.keras")
+    assert isinstance(textgen.load_keras_model(tmp_path / "m.keras"), keras.Model)
+    with pytest.raises(textgen.CheckpointError, match=r"m.keras: is a Keras model.* -- load it with textgen.load_k"):
+        textgen.load_checkpoint(tmp_path / "m.keras")
+    _, payload = small_checkpoint()
+    textgen.save_checkpoint(tmp_path / "m.pt", payload)
+    assert isinstance(textgen.load_checkpoint(tmp_path / "m.pt"), dict)
+    with pytest.raises(textgen.CheckpointError, match=r"m.pt: is not a Keras model file .* textgen.load_checkpoint"):
+        textgen.load_keras_model(tmp_path / "m.pt")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
   lesson (at the top) and the labs (in ``lab/``) mean the same folder.
 * **Seeds and devices**: ``set_seed``, ``pick_device``.
 * **Files**: ``atomic_write`` (never a half-written file), checkpoint paths, ``save_checkpoint``
-  and ``load_checkpoint`` (loading never runs code from the file), training records.
+  ``load_checkpoint`` and ``load_keras_model`` (loading never runs code from the file), training records.
 * **The learning-rate schedule** both lesson loops share.
 """
 
@@ -324,61 +324,102 @@ def _refuse(path: Path, problem: str, todo: str) -> CheckpointError:
     return CheckpointError(f"{path}: {problem} -- {todo}")
 
 
-def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", required=("model_state",)):
-    """Read a checkpoint without running code from it: ``.pt`` as a dict, ``.keras`` as a model.
+_REWRITE = "write it again with this module's notebook, or ask for a fresh copy"
 
-    PyTorch files load with ``weights_only=True`` (tensors and plain data only), Keras files
-    with ``safe_mode=True`` (no Lambda layers, no unknown classes). A missing, truncated,
-    foreign or crafted file, or one trained on another vocabulary (when ``vocab`` is given),
-    raises a one-line error that names the file and what to do.
-    """
+
+def _existing(path: str | os.PathLike) -> Path:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"checkpoint not found: {path} -- run the notebook that writes it (full mode), or point "
             "TEXTGEN_PRETRAINED at the file"
         )
-    rewrite = "write it again with this module's notebook, or ask for a fresh copy"
+    return path
+
+
+def _check_vocab(path: Path, saved_vocab: dict | None, vocab) -> None:
+    if vocab is None:
+        return
+    if saved_vocab is None:
+        raise _refuse(path, "stores no vocabulary, so its ids cannot be checked", _REWRITE)
+    # from_dict is a staticmethod of every vocabulary: no import of textgen.data needed here
+    vocab.require_same(vocab.from_dict(saved_vocab), where=f"checkpoint {path.name}")
+
+
+def load_checkpoint(path: str | os.PathLike, *, vocab=None, map_location="cpu", required=("model_state",)) -> dict:
+    """Read a PyTorch checkpoint (``.pt``) as a dict, without running code from it.
+
+    The file loads with ``weights_only=True`` (tensors and plain data only). A missing, truncated,
+    foreign or crafted file, or one trained on another vocabulary (when ``vocab`` is given), raises
+    a one-line error that names the file and what to do. Keras files: ``load_keras_model``.
+    """
+    path = _existing(path)
     if path.suffix == ".keras":
-        import keras
+        raise _refuse(path, "is a Keras model, not a PyTorch checkpoint", "load it with textgen.load_keras_model")
+    import pickle
 
-        try:
-            model = keras.saving.load_model(path, safe_mode=True)
-        except Exception as err:  # Keras raises ValueError, TypeError or OSError for bad files
-            reason = " ".join(str(err).split())[:160]
-            if "safe_mode" in reason or "lambda" in reason.lower():
-                problem = "holds code (e.g. a Lambda layer) that loading would run; refused"
-                raise _refuse(path, problem, rewrite) from None
-            raise _refuse(path, f"is not a Keras model this module can read ({reason})", rewrite) from None
-        saved_vocab = getattr(model, "meta", {}).get("vocab")
-        content = model
-    else:
-        import pickle
+    import torch
 
-        import torch
-
-        try:
-            content = torch.load(path, map_location=map_location, weights_only=True)
-        except pickle.UnpicklingError as err:
-            if "Unsupported global" in str(err):  # a class or function to call: code, not weights
-                raise _refuse(
-                    path, "holds Python objects besides weights, which could run code when loaded; refused", rewrite
-                ) from None
-            raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
-        except Exception:  # torch raises many kinds for a truncated or foreign file (struct.error, IndexError, ...)
-            raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", rewrite) from None
-        if not isinstance(content, dict):
-            raise _refuse(path, f"holds a {type(content).__name__}, not a checkpoint dict of this module", rewrite)
-        missing = [key for key in required if key not in content]
-        if missing:
-            raise _refuse(path, f"is a PyTorch file but not a checkpoint of this module (no {missing})", rewrite)
-        saved_vocab = content.get("vocab")
-    if vocab is not None:
-        if saved_vocab is None:
-            raise _refuse(path, "stores no vocabulary, so its ids cannot be checked", rewrite)
-        # from_dict is a staticmethod of every vocabulary: no import of textgen.data needed here
-        vocab.require_same(vocab.from_dict(saved_vocab), where=f"checkpoint {path.name}")
+    try:
+        content = torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        if "Unsupported global" in str(err):  # a class or function to call: code, not weights
+            raise _refuse(
+                path, "holds Python objects besides weights, which could run code when loaded; refused", _REWRITE
+            ) from None
+        raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", _REWRITE) from None
+    except Exception:  # torch raises many kinds for a truncated or foreign file (struct.error, IndexError, ...)
+        raise _refuse(path, "is not a readable checkpoint (truncated or another kind of file)", _REWRITE) from None
+    if not isinstance(content, dict):
+        raise _refuse(path, f"holds a {type(content).__name__}, not a checkpoint dict of this module", _REWRITE)
+    missing = [key for key in required if key not in content]
+    if missing:
+        raise _refuse(path, f"is a PyTorch file but not a checkpoint of this module (no {missing})", _REWRITE)
+    _check_vocab(path, content.get("vocab"), vocab)
     return content
+
+
+def _holds_code(node: Any) -> bool:
+    """True if a Keras config names a Lambda layer or a serialised Python function anywhere."""
+    if isinstance(node, dict):
+        if node.get("class_name") in ("Lambda", "__lambda__", "function") or "__lambda__" in node:
+            return True
+        return any(_holds_code(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_holds_code(value) for value in node)
+    return False
+
+
+def load_keras_model(path: str | os.PathLike, *, vocab=None):
+    """Read a Keras checkpoint (``.keras``) as a model, without running code from it.
+
+    The model's ``config.json`` is read first and refused if it holds code (a Lambda layer, a
+    serialised function); then Keras loads it in ``safe_mode``, which rebuilds only registered
+    classes. Errors as for ``load_checkpoint``; the vocabulary is read from the model's ``meta``.
+    """
+    path = _existing(path)
+    if path.suffix != ".keras":
+        raise _refuse(path, "is not a Keras model file (.keras)",
+                      "load a PyTorch checkpoint with textgen.load_checkpoint")
+    import json
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+    except Exception:
+        raise _refuse(path, "is not a Keras model file (no readable config.json inside)", _REWRITE) from None
+    if _holds_code(config):
+        raise _refuse(path, "holds code (e.g. a Lambda layer) that loading would run; refused", _REWRITE)
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, safe_mode=True)
+    except Exception as err:  # Keras raises ValueError, TypeError or OSError for files it cannot rebuild
+        reason = " ".join(str(err).split())[:160]
+        raise _refuse(path, f"is not a Keras model this module can read ({reason})", _REWRITE) from None
+    _check_vocab(path, getattr(model, "meta", {}).get("vocab"), vocab)
+    return model
 
 
 # ---------------------------------------------------------------------------------------------
