@@ -1,20 +1,24 @@
 """How a notebook run is set up, and what it leaves behind.
 
-* **Switches.** Every ``TEXTGEN_*`` variable is read here, once, by ``read_settings``:
+* **Switches.** Every ``TEXTGEN_*`` variable is read here, by ``read_settings``, each time it is
+  called (a notebook calls it once, in its first cell; helpers such as ``checkpoint_path`` call it
+  again, so a switch exported later takes effect from then on):
 
   ``TEXTGEN_QUICK=1``            quick mode: same code, tiny training budget (the tests use it)
   ``TEXTGEN_CORPUS=path``        train on another UTF-8 text file instead of Shakespeare
   ``TEXTGEN_PRETRAINED=path``    skip training and load this checkpoint, or each notebook's own
-                                 file from this folder (instructor mode)
-  ``TEXTGEN_TRAIN_SECONDS=N``    stop training after N seconds of wall time
+                                 file from this folder (class mode; ``pretrained`` is the shipped one)
+  ``TEXTGEN_TRAIN_SECONDS=N``    stop training after N seconds of wall time (the learning-rate
+                                 schedule then follows the clock, so it still ends low)
   ``TEXTGEN_CHECKPOINT_DIR=path`` where checkpoints go (default: ``checkpoints/`` of the checkout)
   ``TEXTGEN_DATA_DIR=path``      where the built corpus goes (default: ``data/`` of the checkout)
 
   Paths may start with ``~``; a relative path is read from the top of the repository, so the
   lesson (at the top) and the labs (in ``lab/``) mean the same folder.
 * **Seeds and devices**: ``set_seed``, ``pick_device``.
-* **Files**: ``atomic_write`` (never a half-written file), checkpoint paths, ``save_checkpoint``
-  ``load_checkpoint`` and ``load_keras_model`` (loading never runs code from the file), training records.
+* **Files**: ``atomic_write`` (never a half-written file), checkpoint paths, the lesson's weights
+  (``lesson_checkpoint``, ``shipped_checkpoint``), ``save_checkpoint``, ``load_checkpoint`` and
+  ``load_keras_model`` (loading never runs code from the file), ``load_weights``, training records.
 * **The learning-rate schedule** both lesson loops share.
 """
 
@@ -27,7 +31,7 @@ import sys
 import time
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -76,8 +80,9 @@ class Settings:
     corpus: Path | None = None
     pretrained: Path | None = None
     train_seconds: float | None = None
-    checkpoint_dir: Path = _default_folder("checkpoints", Path.cwd() / "checkpoints")
-    data_dir: Path = _default_folder("data", Path.home() / ".cache" / "textgen")
+    # defaults worked out when the settings are read, not when textgen is imported
+    checkpoint_dir: Path = field(default_factory=lambda: _default_folder("checkpoints", Path.cwd() / "checkpoints"))
+    data_dir: Path = field(default_factory=lambda: _default_folder("data", Path.home() / ".cache" / "textgen"))
 
     def pretrained_checkpoint(self, filename: str) -> Path:
         """The checkpoint to load in instructor mode: the file itself, or ``filename`` in the folder."""
@@ -126,9 +131,9 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if not (math.isfinite(seconds) and seconds > 0):
             raise ValueError(f"TEXTGEN_TRAIN_SECONDS={seconds_text!r} must be a positive number of seconds, e.g. 300")
     folders = {}
-    for field, name in (("checkpoint_dir", "TEXTGEN_CHECKPOINT_DIR"), ("data_dir", "TEXTGEN_DATA_DIR")):
+    for key, name in (("checkpoint_dir", "TEXTGEN_CHECKPOINT_DIR"), ("data_dir", "TEXTGEN_DATA_DIR")):
         if path(name) is not None:
-            folders[field] = path(name)
+            folders[key] = path(name)
     return Settings(
         quick=_flag("TEXTGEN_QUICK", env.get("TEXTGEN_QUICK", "")),
         corpus=path("TEXTGEN_CORPUS"),
