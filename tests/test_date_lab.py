@@ -11,29 +11,17 @@
   and >= 98 % for every format, and the lines the lab's questions refer to are printed.
 """
 
-import importlib.util
-import json
 import re
-from pathlib import Path
 
-import numpy as np
 import pytest
+from support import load_module, run_lab_with_mistakes, sources
+from support import load_notebook as load
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_starter", ROOT / "lab" / "make_starter.py")
-make_starter = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_starter)
+make_starter = load_module("lab/make_starter.py")
 
 SOLUTION, STARTER = make_starter.DATE_SOLUTION, make_starter.DATE_STARTER
 MIN_STUBS = 5
 
-
-def load(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def sources(nb, kind):
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind]
 
 
 def outputs(nb):
@@ -155,40 +143,16 @@ assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_f
 
 @pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
 def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(lab_env):
-    import matplotlib.pyplot as plt
-    import torch
-
     import textgen
 
-    solution, starter = sources(load(SOLUTION), "code"), sources(load(STARTER), "code")
-    assert len(solution) == len(starter)
-    ns = {"__name__": "__main__"}
-    stubs, caught = [], {}
-    for i, (sol, sta) in enumerate(zip(solution, starter)):
-        if sol != sta:  # a cell with a stub
-            name = stub_function(sol)
-            stubs.append(name)
-            reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
-            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
-            rng_state, np_state = torch.get_rng_state(), np.random.get_state()
-            with pytest.raises(NotImplementedError, match="^TODO: "):
-                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
-            for mistake, replacements in MISTAKES[name].items():
-                wrong = sol
-                for right, instead in replacements:
-                    assert right in wrong, f"the mistake '{mistake}' no longer applies: {right!r} is not in the cell"
-                    wrong = wrong.replace(right, instead)
-                with pytest.raises(AssertionError):
-                    exec(compile(wrong, f"<mistaken cell {i}: {name}, {mistake}>", "exec"), dict(ns))
-                caught[(name, mistake)] = True
-            torch.set_rng_state(rng_state)
-            np.random.set_state(np_state)
-        exec(compile(sol, f"<solution cell {i}>", "exec"), ns)
-        if i == 1:  # the CONFIG cell: a smaller data set and budget, the same code, sooner
+    def smaller_after_config(i, ns):  # once CONFIG exists: a smaller data set and budget, the same code, sooner
+        if "CONFIG" in ns and not SMALLER.items() <= ns["CONFIG"].items():
             ns["CONFIG"].update(SMALLER)
-        plt.close("all")
+
+    ns, stubs, missed = run_lab_with_mistakes(sources(load(SOLUTION), "code"), sources(load(STARTER), "code"),
+                                              MISTAKES, stub_function, assigned_names, after_cell=smaller_after_config)
+    assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
     assert len(stubs) >= MIN_STUBS and sorted(stubs) == sorted(MISTAKES), stubs
-    assert len(caught) == sum(len(m) for m in MISTAKES.values())
 
     # the run wrote the translator's checkpoint where textgen says, with its training record
     ckpt = textgen.load_checkpoint(lab_env / "quick" / "date_translator_torch.pt")

@@ -11,33 +11,23 @@
 * without the lesson's checkpoint the lab stops at once with a one-line error.
 """
 
-import importlib.util
-import json
 import math
 import os
-from pathlib import Path
 
-import numpy as np
 import pytest
+from support import load_module, run_lab_with_mistakes, sources
+from support import load_notebook as load
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_starter", ROOT / "lab" / "make_starter.py")
-make_starter = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_starter)
-
+make_starter = load_module("lab/make_starter.py")
 MIN_STUBS = 7
 
 
-def load(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def code_sources(nb):
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    return sources(nb, "code")
 
 
 def markdown_sources(nb):
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return sources(nb, "markdown")
 
 
 # -- the starter as a document ------------------------------------------------------------------
@@ -204,40 +194,16 @@ def test_the_lab_runs_alone_on_the_shipped_weights_and_says_so(lab_env, capsys, 
 def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, capsys, monkeypatch):
     import re
 
-    import matplotlib.pyplot as plt
-    import torch
-
     import textgen
 
     shipped = lab_env.parent / "shipped"  # a small stand-in for the lesson's weights: fast to score
     write_standin_char_checkpoint(shipped / "char_lstm_torch.pt")
     monkeypatch.setattr(textgen.run, "SHIPPED_DIR", shipped)
-    solution = code_sources(load(make_starter.SOLUTION))
-    starter = code_sources(load(make_starter.STARTER))
-    assert len(solution) == len(starter)
-    ns = {"__name__": "__main__"}
-    stubs, missed = [], []
-    for i, (sol, sta) in enumerate(zip(solution, starter)):
-        if sol != sta:  # a cell with a stub
-            name = stub_function(sol)
-            stubs.append(name)
-            reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
-            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
-            rng_state, np_state = torch.get_rng_state(), np.random.get_state()
-            with pytest.raises(NotImplementedError, match="^TODO: "):
-                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
-            for right, wrong in MISTAKES.get(name, []):
-                assert right in sol, f"the mistake for {name} no longer applies: {right!r} is not in the cell"
-                try:
-                    exec(compile(sol.replace(right, wrong, 1), f"<mistaken cell {i}: {name}>", "exec"), dict(ns))
-                except AssertionError:
-                    pass  # the self-check caught it
-                else:
-                    missed.append(f"{name}: {wrong!r} instead of {right!r}")
-                torch.set_rng_state(rng_state)
-                np.random.set_state(np_state)
-        exec(compile(sol, f"<solution cell {i}>", "exec"), ns)
-        plt.close("all")
+    mistakes = {name: {f"{wrong!r} instead of {right!r}": [(right, wrong)] for right, wrong in pairs}
+                for name, pairs in MISTAKES.items()}
+    ns, stubs, missed = run_lab_with_mistakes(code_sources(load(make_starter.SOLUTION)),
+                                              code_sources(load(make_starter.STARTER)), mistakes,
+                                              stub_function, assigned_names)
     assert len(stubs) >= 7 and sorted(stubs) == sorted(MISTAKES), stubs
     assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
     assert all(len(MISTAKES[name]) >= 2 for name in stubs), "at least two typical mistakes per stub"

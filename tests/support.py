@@ -1,0 +1,85 @@
+"""Helpers the test modules share (``import support``; pytest puts ``tests/`` on the path).
+
+* ``load_module``: a script of the repository (lab/make_starter.py, tools/...) as a module;
+* ``load_notebook`` and ``sources``: a notebook's JSON and the sources of its code or markdown cells;
+* ``run_lab_with_mistakes``: the one harness for both labs' self-checks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_module(relative_path: str, name: str | None = None):
+    """The Python file at ``relative_path`` (from the repository root), imported as a module."""
+    path = ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(name or path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_notebook(path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def sources(nb: dict, kind: str = "code") -> list[str]:
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind]
+
+
+def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dict, stub_function, assigned_names,
+                          after_cell=None) -> tuple[dict, list[str], list[str]]:
+    """Run a lab's worked solution cell by cell in one namespace, trying the starter and the mistakes.
+
+    The same rules for every lab:
+
+    * in a cell the starter stubs, the starter's version must raise ``NotImplementedError("TODO: ...")``
+      and must not bind a name an earlier cell defined;
+    * each mistake is a list of ``(right, wrong)`` replacements, every occurrence of ``right`` in the
+      solution cell replaced by ``wrong``; the mistaken cell must fail with an ``AssertionError`` (its
+      self-check). ``mistakes`` maps each stub's function name to ``{label: [(right, wrong), ...]}``;
+    * the random number generators are restored after every try, so the solution's own run does not
+      depend on which mistakes were tried;
+    * ``after_cell(i, namespace)`` runs after solution cell ``i`` (e.g. to shrink a configuration).
+
+    Returns the namespace, the stubs found (in order) and every mistake the self-checks let through.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pytest
+    import torch
+
+    assert len(solution) == len(starter), "the starter and the solution have different numbers of code cells"
+    ns = {"__name__": "__main__"}
+    stubs, missed = [], []
+    for i, (sol, sta) in enumerate(zip(solution, starter)):
+        if sol != sta:  # a cell with a stub
+            name = stub_function(sol)
+            stubs.append(name)
+            reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
+            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
+            rng_state, np_state = torch.get_rng_state(), np.random.get_state()
+            with pytest.raises(NotImplementedError, match="^TODO: "):
+                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
+            for label, replacements in mistakes.get(name, {}).items():
+                wrong = sol
+                for right, instead in replacements:
+                    assert right in wrong, f"the mistake '{label}' for {name} no longer applies: {right!r} is gone"
+                    wrong = wrong.replace(right, instead)
+                try:
+                    exec(compile(wrong, f"<mistaken cell {i}: {name}, {label}>", "exec"), dict(ns))
+                except AssertionError:
+                    pass  # the self-check caught it
+                else:
+                    missed.append(f"{name}: {label}")
+                torch.set_rng_state(rng_state)
+                np.random.set_state(np_state)
+        exec(compile(sol, f"<solution cell {i}>", "exec"), ns)
+        if after_cell is not None:
+            after_cell(i, ns)
+        plt.close("all")
+    return ns, stubs, missed
