@@ -77,3 +77,20 @@ def test_a_bad_prompt_shows_the_error_in_place(screen):
     prompt_box.value = "ROMEO: ☃"
     button.click()
     assert screen.updates[-1] == {"text/plain": "error: 1 character(s) not in the vocabulary: '☃'"}
+
+
+@pytest.mark.parametrize("dev, star_at", [([2.0, 1.8, 1.9], 200), (None, 300)])
+def test_the_star_marks_the_kept_weights(dev, star_at):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from textgen.display import plot_curves
+
+    history = {"step": [100, 200, 300], "train": [2.1, 1.9, 1.7], "val_step": [100, 200, 300], "val": [2.0, 1.9, 1.85]}
+    if dev is not None:
+        history["dev"] = dev  # the development loss is lowest at step 200, the validation loss at 300
+    ax = plot_curves(history, unit="char")[0]
+    star = next(line for line in ax.get_lines() if line.get_label() == "best (kept)")
+    assert list(star.get_xdata()) == [star_at]
+    assert ax.get_ylabel() == "loss (nats per char)"
+    matplotlib.pyplot.close("all")

@@ -66,10 +66,10 @@ def plot_char_frequencies(text: str, top: int | None = None, ax=None):
     return ax
 
 
-def add_bits_axis(ax):
-    """A right-hand axis showing the same loss in bits (nats / ln 2)."""
+def add_bits_axis(ax, unit: str = "token"):
+    """A right-hand axis showing the same loss in bits (nats / ln 2), labelled "bits per ``unit``"."""
     second = ax.secondary_yaxis("right", functions=(lambda n: n / math.log(2), lambda b: b * math.log(2)))
-    second.set_ylabel("bits per token")
+    second.set_ylabel(f"bits per {unit}")
     return second
 
 
@@ -80,8 +80,9 @@ def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | Non
     ``history`` has lists ``step``, ``train`` (running training loss, nats), and ``val_step``,
     ``val`` (validation loss over the whole held-out split, nats). The step axis is logarithmic,
     so the first hundred steps, where the loss falls fastest, are as readable as the last
-    thousand. ``zoom=(low, high)`` adds a second panel that shows only losses in that range,
-    where the late progress happens. ``val_label`` names the held-out curve in the legend.
+    thousand. A star marks the kept weights: the lowest ``dev`` loss where ``history`` has a
+    ``dev`` list, else the lowest ``val``. ``zoom=(low, high)`` adds a second panel that shows
+    only losses in that range, where the late progress happens. ``val_label`` names the held-out curve in the legend.
     Returns the list of axes.
     """
     plt = _plt()
@@ -91,7 +92,10 @@ def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | Non
         axes = list(grid[0])
     else:
         axes = [ax]
-    best = int(np.argmin(history["val"])) if history["val"] else None
+    # the kept weights: those with the lowest development loss where the loop chose on a development
+    # text (history["dev"]), else those with the lowest held-out loss
+    chosen_on = history.get("dev") or history["val"]
+    best = int(np.argmin(chosen_on)) if chosen_on else None
     for i, ax in enumerate(axes):
         ax.plot(history["step"], history["train"], label="training (running mean)", color="tab:blue", alpha=0.8)
         ax.plot(history["val_step"], history["val"], "o-", label=val_label, color="tab:orange")
@@ -103,7 +107,7 @@ def plot_curves(history: dict, ax=None, unit: str = "char", initial: float | Non
         ax.set_xlabel("training step (logarithmic)")
         ax.set_ylabel(f"loss (nats per {unit})")
         ax.grid(alpha=0.3, which="both")
-        add_bits_axis(ax).set_ylabel(f"bits per {unit}")
+        add_bits_axis(ax, unit)
         if i == 1:
             ax.set_ylim(*zoom)
             ax.set_title(f"zoom: losses between {zoom[0]:g} and {zoom[1]:g}", fontsize=10)
@@ -144,8 +148,9 @@ def plot_coloured_text(text: str, values, ax=None, cmap: str = "RdBu", vmin=None
     return ax
 
 
-def plot_distributions(probs_by_temperature: dict, labels: Sequence[str], top: int = 15, ax=None):
-    """Bars of the next-token distribution at several temperatures (the top tokens at T=1)."""
+def plot_distributions(probs_by_temperature: dict, labels: Sequence[str], top: int = 15, ax=None,
+                       unit: str = "character"):
+    """Bars of the next-``unit`` distribution at several temperatures (the top ones at T = 1)."""
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 3.8))
@@ -157,7 +162,7 @@ def plot_distributions(probs_by_temperature: dict, labels: Sequence[str], top: i
         p = np.asarray(probs_by_temperature[t])[order]
         ax.bar(np.arange(len(order)) + (j - (len(temps) - 1) / 2) * width, p, width, label=f"T = {t:g}")
     ax.set_xticks(range(len(order)), [show_char(labels[i]) for i in order])
-    ax.set_xlabel("next character (the most likely ones at T = 1)")
+    ax.set_xlabel(f"next {unit} (the most likely ones at T = 1)")
     ax.set_ylabel("probability")
     ax.legend()
     return ax
