@@ -492,3 +492,11 @@ def test_the_name_table_is_worked_out_on_first_use_not_at_import():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_every_format_has_exactly_one_writer():
+    from textgen import dates
+
+    assert list(dates._WRITERS) == list(dates.FORMATS)
+    for day in (dates.dt.date(1800, 1, 1), dates.dt.date(2199, 12, 31), dates.dt.date(2026, 3, 4)):
+        assert dates.write_date(day, "iso") == day.isoformat()

@@ -126,28 +126,32 @@ def _check_date(day: dt.date) -> None:
         )
 
 
+# How each format writes a date: one small function per format, so that writing a date builds only
+# its own string. Arguments: day, month index 0-11, year, weekday 0-6 (Monday first).
+_WRITERS = {
+    "en_dmy": lambda d, m, y, wd: f"{d} {MONTHS_EN[m]} {y}",
+    "en_dmy_ordinal": lambda d, m, y, wd: f"{ordinal(d)} {MONTHS_EN[m]} {y}",
+    "en_the_of": lambda d, m, y, wd: f"the {ordinal(d)} of {MONTHS_EN[m]}, {y}",
+    "en_mdy": lambda d, m, y, wd: f"{MONTHS_EN[m]} {ordinal(d)}, {y}",
+    "en_mdy_abbr": lambda d, m, y, wd: f"{MONTHS_EN_AP[m]} {d}, {y}",
+    "en_dmy_abbr": lambda d, m, y, wd: f"{d} {MONTHS_EN_UK[m]} {y}",
+    "en_wd_short": lambda d, m, y, wd: f"{WEEKDAYS_EN[wd][:3]}, {d} {MONTHS_EN[m][:3]} {y}",
+    "en_wd_long": lambda d, m, y, wd: f"{WEEKDAYS_EN[wd]}, {MONTHS_EN[m]} {d}, {y}",
+    "us_numeric": lambda d, m, y, wd: f"{m + 1:02d}/{d:02d}/{y}",
+    "us_numeric_unpadded": lambda d, m, y, wd: f"{m + 1}/{d}/{y}",
+    "de_numeric": lambda d, m, y, wd: f"{d}.{m + 1}.{y}",
+    "de_numeric_padded": lambda d, m, y, wd: f"{d:02d}.{m + 1:02d}.{y}",
+    "de_dmy": lambda d, m, y, wd: f"{d}. {MONTHS_DE[m]} {y}",
+    "de_dmy_abbr": lambda d, m, y, wd: f"{d}. {MONTHS_DE_ABBR[m]} {y}",
+    "de_am": lambda d, m, y, wd: f"am {d}. {MONTHS_DE[m]} {y}",
+    "de_wd": lambda d, m, y, wd: f"{WEEKDAYS_DE[wd]}, {d}. {MONTHS_DE[m]} {y}",
+    "de_wd_short": lambda d, m, y, wd: f"{WEEKDAYS_DE_ABBR[wd]}., {d:02d}.{m + 1:02d}.{y}",
+    "iso": lambda d, m, y, wd: f"{y:04d}-{m + 1:02d}-{d:02d}",
+}
+
+
 def _written(day: dt.date, fmt: str) -> str:
-    d, m, y, wd = day.day, day.month - 1, day.year, day.weekday()
-    return {
-        "en_dmy": f"{d} {MONTHS_EN[m]} {y}",
-        "en_dmy_ordinal": f"{ordinal(d)} {MONTHS_EN[m]} {y}",
-        "en_the_of": f"the {ordinal(d)} of {MONTHS_EN[m]}, {y}",
-        "en_mdy": f"{MONTHS_EN[m]} {ordinal(d)}, {y}",
-        "en_mdy_abbr": f"{MONTHS_EN_AP[m]} {d}, {y}",
-        "en_dmy_abbr": f"{d} {MONTHS_EN_UK[m]} {y}",
-        "en_wd_short": f"{WEEKDAYS_EN[wd][:3]}, {d} {MONTHS_EN[m][:3]} {y}",
-        "en_wd_long": f"{WEEKDAYS_EN[wd]}, {MONTHS_EN[m]} {d}, {y}",
-        "us_numeric": f"{m + 1:02d}/{d:02d}/{y}",
-        "us_numeric_unpadded": f"{m + 1}/{d}/{y}",
-        "de_numeric": f"{d}.{m + 1}.{y}",
-        "de_numeric_padded": f"{d:02d}.{m + 1:02d}.{y}",
-        "de_dmy": f"{d}. {MONTHS_DE[m]} {y}",
-        "de_dmy_abbr": f"{d}. {MONTHS_DE_ABBR[m]} {y}",
-        "de_am": f"am {d}. {MONTHS_DE[m]} {y}",
-        "de_wd": f"{WEEKDAYS_DE[wd]}, {d}. {MONTHS_DE[m]} {y}",
-        "de_wd_short": f"{WEEKDAYS_DE_ABBR[wd]}., {d:02d}.{m + 1:02d}.{y}",
-        "iso": day.isoformat(),
-    }[fmt]
+    return _WRITERS[fmt](day.day, day.month - 1, day.year, day.weekday())
 
 
 def write_date(day: dt.date, fmt: str, case: str = "as written") -> str:
