@@ -10,7 +10,10 @@ catalogue translations/de.json. These tests run no notebook; they fail when
 * a code cell, a stored output or anything else outside the markdown text differs from the English
   notebook;
 * a German text lost the inline code, the links, the formulas, the headings or the lists of the
-  English cell it translates.
+  English cell it translates;
+* a German notebook does not open with the note that its outputs are English (a point is the
+  decimal sign there), or a German text breaks the agreed spelling (translations/GLOSSARY.de.md):
+  an English heading left untranslated, "## Setup", "Id", an English number format, *Sie*.
 
 The fix is always the same: ``python tools/translate_notebooks.py --todo`` lists what needs German,
 ``--merge`` adds it to the catalogue, and ``python tools/translate_notebooks.py`` rebuilds.
@@ -20,6 +23,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -40,6 +46,48 @@ def _load_tool():
 
 
 tool = _load_tool()
+
+
+def _load_page_checks():
+    """tests/test_translations.py, for its list of rejected words and its *Sie* pattern (one list
+    for the German pages and the German notebooks)."""
+    name = "_german_page_checks"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "test_translations.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+pages = _load_page_checks()
+
+# The note each German notebook opens with: its outputs are English, and so is their number format.
+OUTPUT_NOTE = "> **Hinweis:**"
+OUTPUT_NOTE_WORDS = ("englisch", "Punkt = Dezimalzeichen")
+
+# Words that read the same in German: a German heading equal to its English one is allowed only if
+# every word of it is here (or a number), so an untranslated heading is caught without a list of
+# the notebooks' headings.
+SAME_IN_GERMAN = {"Training", "Lab", "LSTM", "PyTorch", "TensorFlow", "Keras", "Token", "Batches",
+                  "Encoder", "Decoder", "Top-k", "Top-p"}
+
+# Spellings translations/GLOSSARY.de.md settles for the notebooks, beyond the pages' GERMAN_TERMS.
+NOTEBOOK_SPELLING = {
+    r"(?m)^#{1,6}[ \t]+Setup\b": "## Einrichtung",
+    r"(?-i:\bIds?\b)": "ID, IDs",
+    r"Trainingstexts\b": "des Trainingstextes",
+    r"versteckte\w*\s+Größe": "Zustandsgröße (hidden size)",
+    r"auf\s+(?:einem|dem)\s+Prompt\s+aufwärm": "mit dem Prompt aufwärmen",
+}
+# German texts whose numbers differ from the English on purpose (key: why).
+NUMBERS_ON_PURPOSE = {
+    "8ca9598b03d4": "the 2100s, not 'the 22nd century' (which is 2101-2200): the German review, item 30",
+}
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$", re.M)
+NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)")
+GERMAN_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 
 
 def read(path: Path) -> dict:
@@ -104,6 +152,67 @@ def differences(en: dict, de: dict) -> list[str]:
     return found
 
 
+def headings(text: str) -> list[str]:
+    """The headings of a markdown text, code blocks left out, without their '#' marks."""
+    return [m.group(2) for m in HEADING.finditer(tool.FENCE.sub("", text))]
+
+
+def untranslated_headings(en: str, de: str) -> list[str]:
+    """Headings of ``de`` that are still the English ones, paired with ``en``'s by position."""
+    found = []
+    for a, b in zip(headings(en), headings(de)):
+        words = [w for w in re.split(r"[\s:,.()]+", a) if w and not w.isdigit()]
+        if a == b and not all(w in SAME_IN_GERMAN for w in words):
+            found.append(f"heading '{b}' is the English one")
+    return found
+
+
+def prose(de: str) -> str:
+    """The German running text: no code, formulas, link targets, HTML, and not the output note
+    (it quotes English output such as '1.485 nats/char' on purpose)."""
+    lines = tool.FENCE.sub("", de).split("\n")
+    if de.startswith(OUTPUT_NOTE):  # the note is the opening block quote
+        while lines and lines[0].startswith(">"):
+            lines.pop(0)
+    text = "\n".join(lines)
+    text = re.sub(r"\$\$.+?\$\$|\$[^$\n]+\$", " ", text, flags=re.S)
+    return pages.VERSION.sub(" ", pages.strip_markup(text))
+
+
+def spelling_problems(de: str) -> list[str]:
+    """Where a German text breaks the glossary: rejected words, Sie, a number that is not in
+    German format (English 2,000 is caught by comparing with the English: number_problems)."""
+    text = prose(de)
+    found = []
+    for word, instead in {**pages.GERMAN_TERMS, **NOTEBOOK_SPELLING}.items():
+        m = re.search(word, text, re.IGNORECASE)
+        if m:
+            found.append(f"'{m.group(0).strip()}' (use {instead})")
+    for line in text.split("\n"):
+        for m in pages.FORMAL_ADDRESS.finditer(line):
+            before = line[: m.start()].rstrip()
+            if before and (before[-1].isalnum() or before[-1] in ",)"):
+                found.append(f"Sie: '{line.strip()}' (the notebooks say du)")
+    for m in NUMBER.finditer(text):
+        if not GERMAN_NUMBER.fullmatch(m.group(1)) and not DATE.fullmatch(m.group(1)):
+            found.append(f"'{m.group(1)}' is not a German number (1.485 is 1485; 1,485 nat)")
+    return found
+
+
+def number_problems(en: str, de: str) -> list[str]:
+    """English numbers that the German text lost, each read in its own language's format: an
+    English 2,000 written as 2,000 in German reads as 2 (the German text may add numbers)."""
+    en_numbers = pages.numbers(prose(en), "en")
+    lost = Counter(n.bare for n in en_numbers) - Counter(n.bare for n in pages.numbers(prose(de), "de"))
+    found = []
+    for n in en_numbers:
+        if lost[n.bare] > 0:
+            lost[n.bare] -= 1
+            found.append(f"the English number '{n.raw}' is not in the German text (German format: "
+                         f"{pages.german_spelling(n)})")
+    return found
+
+
 # ---------------------------------------------------------------------------------------
 # The real notebooks
 # ---------------------------------------------------------------------------------------
@@ -150,6 +259,44 @@ def test_translations_keep_code_links_and_structure():
     assert not problems, "German texts that lost part of the English cell:\n  " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize("english", list(tool.NOTEBOOKS))
+def test_german_notebook_opens_with_the_output_note(english):
+    """The outputs stay English: a reader must know that 1.485 there is 1,485 here."""
+    english_or_skip(english)
+    german = ROOT / tool.NOTEBOOKS[english]
+    assert german.is_file(), f"{tool.NOTEBOOKS[english]} is missing: {REBUILD}"
+    cells = tool.markdown_cells(read(german))
+    assert cells, f"{german.name} has no markdown cell"
+    first = tool.source(cells[0][1])
+    assert first.startswith(OUTPUT_NOTE) and all(w in first for w in OUTPUT_NOTE_WORDS), (
+        f"{german.name}: its first markdown cell should open with the note that the outputs are "
+        f"English ('{OUTPUT_NOTE} ... englisch ... Punkt = Dezimalzeichen ...'); it opens with "
+        f"{first[:80]!r}. Add it to the German text of that cell in {tool.CATALOGUE}."
+    )
+
+
+def test_german_texts_follow_the_glossary():
+    """Headings translated (paired with the English by position), the glossary's spellings,
+    German number format and du, in every German text the notebooks use."""
+    catalogue = tool.load_catalogue()
+    problems = []
+    for english in tool.present():
+        for index, cell in tool.markdown_cells(read(ROOT / english)):
+            entry = catalogue.get(tool.key(tool.source(cell)))
+            if not entry:
+                continue  # reported by test_every_markdown_cell_has_a_german_text
+            k = tool.key(tool.source(cell))
+            found = untranslated_headings(tool.source(cell), entry["de"]) + spelling_problems(entry["de"])
+            if k not in NUMBERS_ON_PURPOSE:
+                found += number_problems(tool.source(cell), entry["de"])
+            problems += [f"{english}, cell {index} (key {tool.key(tool.source(cell))}): {p}" for p in found]
+    problems = sorted(set(problems), key=problems.index)
+    assert not problems, (
+        f"German texts in {tool.CATALOGUE} that break translations/GLOSSARY.de.md:\n  "
+        + "\n  ".join(problems)
+    )
+
+
 def test_catalogue_keys_match_their_english_text():
     wrong = [k for k, entry in tool.load_catalogue().items() if tool.key(entry["en"]) != k]
     assert not wrong, f"{tool.CATALOGUE}: keys that are not the hash of their 'en' text: {wrong}"
@@ -190,7 +337,8 @@ def _scratch(tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / "README.de.md").write_text("x", encoding="utf-8")
     german = {
         tool.source(notebook["cells"][0]):
-            "## Setup\n\nFühre zuerst `make_model` aus; siehe die [README](README.de.md).",
+            "> **Hinweis:** Ausgaben sind englisch: Punkt = Dezimalzeichen.\n\n"
+            "## Einrichtung\n\nFühre zuerst `make_model` aus; siehe die [README](README.de.md).",
         tool.source(notebook["cells"][2]): "Der Verlust ist $-\\ln p$.",
     }
     tool.save_catalogue({tool.key(en): {"en": en, "de": de} for en, de in german.items()}, tmp_path)
@@ -268,3 +416,37 @@ def test_a_missing_english_notebook_is_skipped_with_a_message(tmp_path, capsys):
         if english != "GenerativePyTorch.ipynb":
             assert f"skipped {english}: it does not exist yet" in out
     assert "lab/DateTranslation-starter.ipynb" in tool.NOTEBOOKS
+
+
+def test_untranslated_headings_and_broken_spelling_are_caught():
+    en = "## 2. Training batches\n\ntext\n\n## 4. Training\n\n```python\n# Setup\n```"
+    good = "## 2. Trainings-Batches\n\nText\n\n## 4. Training\n\n```python\n# Setup\n```"
+    assert untranslated_headings(en, good) == []
+    assert untranslated_headings(en, good.replace("Trainings-Batches", "Training batches")) == [
+        "heading '2. Training batches' is the English one"
+    ]
+    fine = (
+        "> **Hinweis:** „1.485 nats/char“ bedeutet 1,485 nat/Zeichen.\n\n## Einrichtung\n\n"
+        "Jede ID zählt: 2.000 Schritte, 1,485 nat pro Zeichen, `temperature=0.8`, Python 3.11, "
+        "am 3.3.2026. Sie lehnt es ab."
+    )
+    assert spelling_problems(fine) == [], spelling_problems(fine)
+    assert spelling_problems("> 1.485 nats/char\n\nText")  # only the opening note may quote output
+    for broken in (
+        fine.replace("## Einrichtung", "## Setup"),
+        fine.replace("Jede ID", "Jede Id"),
+        fine.replace("2.000 Schritte", "2.000.0 Schritte"),
+        fine.replace("1,485 nat pro", "1,485 Nats pro"),
+        fine.replace("Sie lehnt es ab.", "Dann können Sie es ablehnen."),
+        fine + " Danach mit einem Prompt warmlaufen.",
+    ):
+        assert spelling_problems(broken), broken
+
+    en = "Train 2,000 steps at T = 0.5 (1.485 nats/char), 15 times."
+    de = "Trainiere 2.000 Schritte bei T = 0,5 (1,485 nat/Zeichen), 15-mal, ab Abschnitt 3."
+    assert number_problems(en, de) == []
+    assert number_problems(en, de.replace("2.000", "2,000")) == [
+        "the English number '2,000' is not in the German text (German format: 2.000)"
+    ]
+    assert len(number_problems(en, de.replace("0,5", "0.5"))) == 1
+    assert len(number_problems(en, de.replace("1,485", "1.485"))) == 1

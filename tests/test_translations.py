@@ -3,14 +3,17 @@
 README.de.md mirrors README.md, and lab/README.de.md mirrors lab/README.md, section by section.
 The English page is the reference; for every pair of pages this file checks
 
-* the headings: the same sections, in the same order (SECTIONS below pairs each English heading
-  with its German translation, so a new English section is reported by name);
+* the headings: the same sections, in the same order. README.de.md is paired with README.md by
+  position (the same number of headings, each at the same level); for the lab pages, SECTIONS
+  below pairs each English heading with its German translation, so a new section is reported by
+  name;
 * the tables of every section: the same shape and, cell by cell, the same numbers, each read in
   its own language's format (English 1,472.5 and 24.2x; German 1.472,5 and 24,2×);
 * the numbers in the prose of every section and of every numbered item (quiz questions, steps);
 * the lists: the same numbered items, bullets and <details> answers;
-* the links (German pages point to the German version of a page where one exists), the inline
-  code and the code blocks (comments and <placeholders> in code blocks may be translated);
+* the links (German pages point to the German version of a page or notebook where one exists:
+  lab/README.de.md, GenerativePyTorch.de.ipynb, ...), the inline code and the code blocks
+  (comments and <placeholders> in code blocks may be translated);
 * the German pages: German number format, *du* instead of *Sie*, one term per idea.
 
 Every failure names the page, the section and the table cell or number that differs.
@@ -33,68 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # English page -> German page
 PAIRS = {"README.md": "README.de.md", "lab/README.md": "lab/README.de.md"}
 
-# The headings of each English page, in order, with their German translation. When an English
-# heading is added, renamed or moved, translate it in the German page and update this list.
+# The headings of the lab pages, in order, with their German translation. When an English heading
+# is added, renamed or moved, translate it in the German page and update this list. Pages not
+# listed here (README.md) are paired with their German page by position.
 SECTIONS = {
-    "README.md": [
-        ("# Generative recurrent networks for text", "# Generative rekurrente Netze für Text"),
-        ("## Quick start", "## Schnellstart"),
-        ("## The lesson", "## Die Lektion"),
-        (
-            "### 1. Four ways to wire a recurrent network",
-            "### 1. Vier Arten, ein rekurrentes Netz zu verschalten",
-        ),
-        ("### 2. Characters as tokens", "### 2. Zeichen als Token"),
-        (
-            "### 3. Training: predict the next character, everywhere",
-            "### 3. Training: überall das nächste Zeichen vorhersagen",
-        ),
-        (
-            "### 4. Generation: one character at a time, carrying the state",
-            "### 4. Generierung: Zeichen für Zeichen, mit mitgeführtem Zustand",
-        ),
-        (
-            "### 5. Why greedy decoding goes in circles",
-            "### 5. Warum sich Greedy-Decoding im Kreis dreht",
-        ),
-        ("### 6. Sampling and temperature", "### 6. Sampling und Temperatur"),
-        ("### 7. Top-k and top-p", "### 7. Top-k und Top-p"),
-        (
-            "### 8. Reading the loss: nats, bits, perplexity",
-            "### 8. Den Verlust lesen: nat, bit, Perplexität",
-        ),
-        (
-            "### 9. Generating from a vector: translation and captions",
-            "### 9. Aus einem Vektor generieren: Übersetzung und Bildbeschreibung",
-        ),
-        (
-            "### 10. What the network learned: a counting baseline, and a cell that counts",
-            "### 10. Was das Netz gelernt hat: ein Zählmodell als Vergleichsmaßstab und eine Zelle, die zählt",
-        ),
-        ("## The notebooks and the lab", "## Die Notebooks und das Lab"),
-        ("### Run times", "### Laufzeiten"),
-        (
-            "### Benchmarks: PyTorch and TensorFlow side by side",
-            "### Benchmarks: PyTorch und TensorFlow im Vergleich",
-        ),
-        ("#### Training and validation", "#### Training und Validierung"),
-        ("#### Against counting", "#### Im Vergleich mit dem Zählen"),
-        ("#### Generation (the 180 s runs)", "#### Generierung (die Läufe mit 180 s)"),
-        ("## Check yourself", "## Selbsttest"),
-        ("## Further reading", "## Zum Weiterlesen"),
-        ("## Setting up in detail", "## Einrichtung im Detail"),
-        ("### Running the tests", "### Die Tests ausführen"),
-        ("### Switches", "### Schalter"),
-        ("### What is in here", "### Was hier liegt"),
-        ("### Opening the notebooks", "### Die Notebooks öffnen"),
-        ("### Using a GPU", "### Mit einer GPU arbeiten"),
-        (
-            "#### Why `requirements.txt` installs `tensorflow-cpu`, and the CPU-only torch takes "
-            "one extra line on Linux",
-            "#### Warum `requirements.txt` `tensorflow-cpu` installiert und der CPU-Build von torch "
-            "unter Linux eine eigene Zeile braucht",
-        ),
-    ],
     "lab/README.md": [
         ("# Lab: from characters to words", "# Lab: von Zeichen zu Wörtern"),
         ("## Files", "## Dateien"),
@@ -121,7 +66,7 @@ SECTIONS = {
 
 # Words the German pages do not use, and the term they use for the same idea instead.
 GERMAN_TERMS = {
-    "gierig": "Greedy-Decoding / greedy",
+    r"(?<!neu)gierig": "Greedy-Decoding / greedy",
     "Rückpropagation": "Backpropagation (abgeschnittene Backpropagation durch die Zeit, TBPTT)",
     "Gatter": "Gates",
     "weiterreich": "den Zustand mitführen",
@@ -244,16 +189,31 @@ def sections(markdown: str) -> list[Section]:
     return found
 
 
+def level(section: Section) -> int:
+    return len(section.heading) - len(section.heading.lstrip("#"))
+
+
 def paired_sections(english: str) -> list[tuple[Section, Section]]:
-    """(English, German) sections that SECTIONS pairs and that both pages contain, in order.
+    """(English, German) sections that belong together, in order.
+
+    Pages without a SECTIONS list pair by position (the text above the first heading with its
+    twin, then the first heading with the first, ...), as far as both pages go and the levels
+    agree; test_same_sections reports the rest.
 
     The pages are aligned with SECTIONS separately, so a heading added to one page leaves the
     pairing of every other section intact, and a heading reworded in place keeps its section
     paired (test_same_sections reports the heading itself).
     """
-    mapping = [("", "")] + SECTIONS[english]
     en = sections(read(english))
     de = sections(read(PAIRS[english]))
+    if english not in SECTIONS:
+        pairs = []
+        for e, d in zip(en, de):
+            if level(e) != level(d):
+                break
+            pairs.append((e, d))
+        return pairs
+    mapping = [("", "")] + SECTIONS[english]
 
     def align(wanted: list[str], have: list[Section]) -> dict[int, Section]:
         """Index in SECTIONS -> section; a heading reworded in place still pairs by position."""
@@ -495,7 +455,7 @@ def normalized_links(page: str, text: str) -> tuple[list[str], bool]:
             switches = True
             continue
         elif language(page) == "de":
-            target = re.sub(r"\.de\.md(?=$|#)", ".md", target)
+            target = re.sub(r"\.de\.(md|ipynb)(?=$|#)", r".\1", target)
         out.append(target)
     return out, switches
 
@@ -526,6 +486,11 @@ def english_anchor(page: str, anchor: str) -> str:
     if heading is None or language(page) == "en":
         return anchor
     english = twin(page)
+    if english not in SECTIONS:  # paired by position: the English heading at the same place
+        english_anchors = list(anchors(english))
+        german_anchors = list(anchors(page))
+        at = german_anchors.index(anchor)
+        return english_anchors[at] if at < len(english_anchors) else anchor
     to_english = {de: en for en, de in SECTIONS[english]}
     if heading not in to_english:
         return anchor
@@ -541,7 +506,7 @@ def code_spans(page: str, text: str) -> set[str]:
         if span == twin_name:
             span = "<twin>"
         elif language(page) == "de":
-            span = re.sub(r"\.de\.md\b", ".md", span)
+            span = re.sub(r"\.de\.(md|ipynb)\b", r".\1", span)
         spans.add(span)
     return spans
 
@@ -619,6 +584,8 @@ def test_links_are_normalised_across_languages():
         "[English](README.md) · [Lab](lab/README.de.md#schritte) [x](https://a.b/1)",
     )
     assert switch and de_links == ["lab/README.md#schritte", "https://a.b/1"]
+    de_links, _ = normalized_links("README.de.md", "[PyTorch](GenerativePyTorch.de.ipynb)")
+    assert de_links == ["GenerativePyTorch.ipynb"]
     assert slug("### Why `requirements.txt` installs `tensorflow-cpu`, and a CPU-only torch") == (
         "why-requirementstxt-installs-tensorflow-cpu-and-a-cpu-only-torch"
     )
@@ -629,6 +596,7 @@ def test_links_are_normalised_across_languages():
         "<twin>",
         "lab/README.md",
     }
+    assert code_spans("README.de.md", "`GenerativeTF.de.ipynb`") == {"GenerativeTF.ipynb"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -642,6 +610,21 @@ def english(request) -> str:
 def test_same_sections(english):
     german = PAIRS[english]
     problems = []
+    if english not in SECTIONS:  # paired by position
+        en, de = sections(read(english))[1:], sections(read(german))[1:]
+        for n, (e, d) in enumerate(zip_longest(en, de), start=1):
+            if e is None or d is None or level(e) != level(d):
+                problems.append(
+                    f"heading {n}: {e.heading if e else 'nothing'!r} in {english} (line "
+                    f"{e.line if e else '-'}), {d.heading if d else 'nothing'!r} in {german} "
+                    f"(line {d.line if d else '-'})"
+                )
+                break
+        assert not problems, (
+            "the sections differ (the German page has one heading, at the same level, for each "
+            "English heading, in the same order):\n  " + "\n  ".join(problems)
+        )
+        return
     for page, column in ((english, 0), (german, 1)):
         wanted = [pair[column] for pair in SECTIONS[english]]
         found = sections(read(page))[1:]
@@ -801,8 +784,9 @@ def test_german_pages_link_to_german_pages(german):
         path = resolve(german, target)
         if not (ROOT / path).exists():
             problems.append(f"{target} does not exist")
-        elif path != twin(german) and path.endswith(".md") and not path.endswith(".de.md"):
-            german_version = path[: -len(".md")] + ".de.md"
+        elif path != twin(german) and path.endswith((".md", ".ipynb")) and ".de." not in path:
+            stem, suffix = posixpath.splitext(path)
+            german_version = f"{stem}.de{suffix}"
             if (ROOT / german_version).exists():
                 problems.append(f"{target}: link to the German version ({german_version})")
     assert not problems, f"{german}: " + "; ".join(problems)
