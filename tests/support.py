@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_module(relative_path: str, name: str | None = None):
-    """The Python file at ``relative_path`` (from the repository root), imported as a module."""
+def load_module(relative_path: str, name: str | None = None, register: bool = False):
+    """The Python file at ``relative_path`` (from the repository root), imported as a module.
+
+    ``register`` puts it into ``sys.modules`` under ``name`` before it runs (dataclasses in the file
+    look their module up while it runs).
+    """
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(name or path.stem, path)
     module = importlib.util.module_from_spec(spec)
+    if register:
+        sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

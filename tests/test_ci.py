@@ -7,22 +7,19 @@ against a stand-in checkout in a temporary folder, with the installing steps rep
 that lets nothing outside the temporary folder be deleted even if the check were broken.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_ci():
-    spec = importlib.util.spec_from_file_location("textgen_tools_ci", ROOT / "tools" / "ci.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("tools/ci.py", "textgen_tools_ci")
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ The fix is always the same: ``python tools/translate_notebooks.py --todo`` lists
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -29,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 REBUILD = "run python tools/translate_notebooks.py"
@@ -38,14 +38,7 @@ TRANSLATE = (
 )
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("translate_notebooks", ROOT / "tools" / "translate_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
+tool = load_module("tools/translate_notebooks.py", "translate_notebooks")
 
 
 def _load_page_checks():
@@ -53,10 +46,7 @@ def _load_page_checks():
     for the German pages and the German notebooks)."""
     name = "_german_page_checks"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "test_translations.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the file runs
-        spec.loader.exec_module(module)
+        sys.modules[name] = load_module("tests/test_translations.py", name, register=True)
     return sys.modules[name]
 
 

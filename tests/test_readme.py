@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import struct
 from pathlib import Path
 
 import pytest
+from support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))
@@ -115,10 +115,7 @@ def ci_test_command() -> str:
 
 
 def ci_tool():
-    spec = importlib.util.spec_from_file_location("ci_tool", ROOT / "tools" / "ci.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("tools/ci.py", "ci_tool")
 
 
 def quiz_sections(page: str) -> list[tuple[str, str]]:
