@@ -482,3 +482,13 @@ def test_epoch_batches_refuse_a_text_that_a_later_epoch_could_not_fill():
         next(textgen.epoch_batches(np.arange(41), 4, 10, seed=0))
     stream = textgen.epoch_batches(np.arange(50), 4, 10, seed=0)  # 50 - 9 = 41: every offset fits
     assert all(x.shape == (4, 10) for x, _, _ in take(stream, 100))
+
+
+def test_both_vocabularies_decode_to_text_and_decode_tokens_to_a_list():
+    text = "the cat and the dog"
+    words = WordVocab.build(tokenize_words(text))
+    chars = CharVocab.build(text)
+    for vocab, ids in ((words, words.encode(tokenize_words(text))), (chars, chars.encode(text))):
+        assert vocab.decode(ids) == text  # one return type: the text
+        assert "".join(vocab.decode_tokens(ids)) == text and isinstance(vocab.decode_tokens(ids), list)
+    assert words.decode_tokens(words.encode(tokenize_words(text)))[:2] == ["the", " cat"]

@@ -463,8 +463,10 @@ class WordVocab(_Vocab):
             raise TypeError("WordVocab.encode takes a list of tokens: call tokenize_words(text) first")
         return self._encode_units(list(tokens), allow_unknown)
 
-    def decode(self, ids: Iterable[int]) -> list[str]:
-        return self.decode_tokens(ids)
+    def decode(self, ids: Iterable[int]) -> str:
+        """The text the ids stand for (the tokens joined), as ``CharVocab.decode``; the list of
+        tokens is ``decode_tokens``."""
+        return detokenize_words(self.decode_tokens(ids))
 
     def coverage(self, tokens: Sequence[str]) -> float:
         """Share of ``tokens`` that are in the vocabulary (the rest would become <unk>)."""
