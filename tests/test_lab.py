@@ -92,7 +92,8 @@ def test_markdown_blocks_swap():
 
 
 # -- the solution's code, run with the stubs in place --------------------------------------------
-# The typical mistakes of each stub: (text in the solution cell, what a student might write instead).
+# The typical mistakes of each stub: (text in the solution cell, what a student might write instead), or a
+# list of such pairs for a mistake that changes several places.
 # Each one, written into the solution, must make that cell's self-check fail with an AssertionError.
 MISTAKES = {
     "min_freq_table": [
@@ -104,6 +105,8 @@ MISTAKES = {
     "forward": [
         ("self.lstm(self.drop(self.embed(ids)), state)", "self.lstm(self.drop(self.embed(ids)))"),  # state dropped
         ("self.head(self.drop(out))", "self.head(out)"),  # no dropout on the LSTM output
+        [("self.lstm(self.drop(self.embed(ids)), state)", "self.lstm(self.drop(self.drop(self.embed(ids))), state)"),
+         ("self.head(self.drop(out))", "self.head(out)")],  # both dropouts on the input, none on the output
     ],
     "token_losses": [
         ("    model.eval()\n    pieces", "    pieces"),  # scored with dropout on
@@ -129,6 +132,9 @@ MISTAKES = {
         ("char_values[a:b].sum()", "char_values[a : b + 1].sum()"),  # one character too many
     ],
     "bootstrap_difference": [
+        ("- char[drawn].sum(axis=1)", "- char[rng.integers(n_blocks, size=drawn.shape)].sum(axis=1)"),  # unpaired
+        ("(word[drawn].sum(axis=1) - char[drawn].sum(axis=1)) / chars[drawn].sum(axis=1)",
+         "((word[drawn] - char[drawn]) / chars[drawn]).mean(axis=1)"),  # a mean of per-block ratios per resample
         ("rng.integers(n_blocks, size=(n_resamples, n_blocks))",
          "np.array([rng.permutation(n_blocks) for _ in range(n_resamples)])"),  # drawn without replacement
         ("blocks = np.array_split(np.arange(len(token_chars)), n_blocks)",  # single tokens drawn, not blocks:
@@ -199,8 +205,8 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
     shipped = lab_env.parent / "shipped"  # a small stand-in for the lesson's weights: fast to score
     write_standin_char_checkpoint(shipped / "char_lstm_torch.pt")
     monkeypatch.setattr(textgen.run, "SHIPPED_DIR", shipped)
-    mistakes = {name: {f"{wrong!r} instead of {right!r}": [(right, wrong)] for right, wrong in pairs}
-                for name, pairs in MISTAKES.items()}
+    mistakes = {name: {repr(entry): entry if isinstance(entry, list) else [entry] for entry in entries}
+                for name, entries in MISTAKES.items()}  # an entry: one (right, wrong) pair, or a list of them
     ns, stubs, missed = run_lab_with_mistakes(code_sources(load(make_starter.SOLUTION)),
                                               code_sources(load(make_starter.STARTER)), mistakes,
                                               stub_function, assigned_names)
