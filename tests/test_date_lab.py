@@ -108,6 +108,9 @@ MISTAKES = {
     },
     "decode": {
         "the state is not carried": [("logits, state = decoder(token, state)", "logits, _ = decoder(token, state)")],
+        "stops when any row has ended": [(".any(axis=1).all()", ".any(axis=1).any()")],
+        "records the top probability": [("textgen.probabilities(logits)[np.arange(n), written[:, t]]",
+                                         "textgen.probabilities(logits).max(axis=1)")],
         "the character is not fed back": [("token = torch.from_numpy(written[:, t : t + 1]).to(device)", "pass")],
         "the probability at the wrong position": [("[np.arange(n), written[:, t]]", "[np.arange(n), written[:, 0]]")],
     },
