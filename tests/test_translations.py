@@ -54,7 +54,7 @@ SECTIONS = {
         ("## Extension ideas", "## Ideen zum Weitermachen"),
         (
             "# Lab 2: translating dates, or generating from a vector",
-            "# Lab 2: Datumsangaben übersetzen oder aus einem Vektor generieren",
+            "# Lab 2: Datumsangaben übersetzen: Generieren aus einem Vektor",
         ),
         ("## How to run it", "## So führst du es aus"),
         ("## Steps and self-checks", "## Schritte und Selbstprüfungen"),
