@@ -3,10 +3,8 @@
 README.de.md mirrors README.md, and lab/README.de.md mirrors lab/README.md, section by section.
 The English page is the reference; for every pair of pages this file checks
 
-* the headings: the same sections, in the same order. README.de.md is paired with README.md by
-  position (the same number of headings, each at the same level); for the lab pages, SECTIONS
-  below pairs each English heading with its German translation, so a new section is reported by
-  name;
+* the headings: the same sections, in the same order. Each German page is paired with its
+  English page by position (the same number of headings, each at the same level);
 * the tables of every section: the same shape and, cell by cell, the same numbers, each read in
   its own language's format (English 1,472.5 and 24.2x; German 1.472,5 and 24,2×);
 * the numbers in the prose of every section and of every numbered item (quiz questions, steps);
@@ -21,7 +19,6 @@ Every failure names the page, the section and the table cell or number that diff
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections import Counter
@@ -35,34 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # English page -> German page
 PAIRS = {"README.md": "README.de.md", "lab/README.md": "lab/README.de.md"}
-
-# The headings of the lab pages, in order, with their German translation. When an English heading
-# is added, renamed or moved, translate it in the German page and update this list. Pages not
-# listed here (README.md) are paired with their German page by position.
-SECTIONS = {
-    "lab/README.md": [
-        ("# Lab: from characters to words", "# Lab: von Zeichen zu Wörtern"),
-        ("## Files", "## Dateien"),
-        ("## Goal", "## Ziel"),
-        ("## Steps", "## Schritte"),
-        (
-            "## Self-checks: the ranges to expect",
-            "## Selbstprüfungen: die Bereiche, die du erwarten kannst",
-        ),
-        ("## What to hand in", "## Was du abgibst"),
-        ("## Grading rubric (20 points)", "## Bewertungsschema (20 Punkte)"),
-        ("## Extension ideas", "## Ideen zum Weitermachen"),
-        (
-            "# Lab 2: translating dates, or generating from a vector",
-            "# Lab 2: Datumsangaben übersetzen: Generieren aus einem Vektor",
-        ),
-        ("## How to run it", "## So führst du es aus"),
-        ("## Steps and self-checks", "## Schritte und Selbstprüfungen"),
-        ("## Questions", "## Fragen"),
-        ("## What to hand in", "## Was du abgibst"),
-        ("## Grading rubric (25 points)", "## Bewertungsschema (25 Punkte)"),
-    ],
-}
 
 # Words the German pages do not use, and the term they use for the same idea instead.
 GERMAN_TERMS = {
@@ -194,40 +163,15 @@ def level(section: Section) -> int:
 
 
 def paired_sections(english: str) -> list[tuple[Section, Section]]:
-    """(English, German) sections that belong together, in order.
-
-    Pages without a SECTIONS list pair by position (the text above the first heading with its
-    twin, then the first heading with the first, ...), as far as both pages go and the levels
-    agree; test_same_sections reports the rest.
-
-    The pages are aligned with SECTIONS separately, so a heading added to one page leaves the
-    pairing of every other section intact, and a heading reworded in place keeps its section
-    paired (test_same_sections reports the heading itself).
-    """
-    en = sections(read(english))
-    de = sections(read(PAIRS[english]))
-    if english not in SECTIONS:
-        pairs = []
-        for e, d in zip(en, de):
-            if level(e) != level(d):
-                break
-            pairs.append((e, d))
-        return pairs
-    mapping = [("", "")] + SECTIONS[english]
-
-    def align(wanted: list[str], have: list[Section]) -> dict[int, Section]:
-        """Index in SECTIONS -> section; a heading reworded in place still pairs by position."""
-        titles = [s.heading for s in have]
-        matcher = difflib.SequenceMatcher(None, wanted, titles, autojunk=False)
-        at = {}
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
-            if op == "equal" or (op == "replace" and a1 - a0 == b1 - b0):
-                at.update({a0 + k: have[b0 + k] for k in range(a1 - a0)})
-        return at
-
-    en_at = align([e for e, _ in mapping], en)
-    de_at = align([d for _, d in mapping], de)
-    return [(en_at[i], de_at[i]) for i in range(len(mapping)) if i in en_at and i in de_at]
+    """(English, German) sections that belong together, in order: paired by position (the text
+    above the first heading with its twin, then the first heading with the first, ...), as far as
+    both pages go and the levels agree; test_same_sections reports the rest."""
+    pairs = []
+    for e, d in zip(sections(read(english)), sections(read(PAIRS[english]))):
+        if level(e) != level(d):
+            break
+        pairs.append((e, d))
+    return pairs
 
 
 def where(english: str, en: Section, de: Section) -> str:
@@ -485,16 +429,9 @@ def english_anchor(page: str, anchor: str) -> str:
     heading = anchors(page).get(anchor)
     if heading is None or language(page) == "en":
         return anchor
-    english = twin(page)
-    if english not in SECTIONS:  # paired by position: the English heading at the same place
-        english_anchors = list(anchors(english))
-        german_anchors = list(anchors(page))
-        at = german_anchors.index(anchor)
-        return english_anchors[at] if at < len(english_anchors) else anchor
-    to_english = {de: en for en, de in SECTIONS[english]}
-    if heading not in to_english:
-        return anchor
-    return {h: a for a, h in anchors(english).items()}.get(to_english[heading], anchor)
+    english_anchors = list(anchors(twin(page)))  # paired by position: the English heading at the same place
+    at = list(anchors(page)).index(anchor)
+    return english_anchors[at] if at < len(english_anchors) else anchor
 
 
 def code_spans(page: str, text: str) -> set[str]:
@@ -609,39 +546,13 @@ def english(request) -> str:
 
 def test_same_sections(english):
     german = PAIRS[english]
-    problems = []
-    if english not in SECTIONS:  # paired by position
-        en, de = sections(read(english))[1:], sections(read(german))[1:]
-        for n, (e, d) in enumerate(zip_longest(en, de), start=1):
-            if e is None or d is None or level(e) != level(d):
-                problems.append(
-                    f"heading {n}: {e.heading if e else 'nothing'!r} in {english} (line "
-                    f"{e.line if e else '-'}), {d.heading if d else 'nothing'!r} in {german} "
-                    f"(line {d.line if d else '-'})"
-                )
-                break
-        assert not problems, (
-            "the sections differ (the German page has one heading, at the same level, for each "
-            "English heading, in the same order):\n  " + "\n  ".join(problems)
+    en, de = sections(read(english))[1:], sections(read(german))[1:]
+    for n, (e, d) in enumerate(zip_longest(en, de), start=1):
+        assert e is not None and d is not None and level(e) == level(d), (
+            "the sections differ (the German page has one heading, at the same level, for each English "
+            f"heading, in the same order): heading {n}: {e.heading if e else 'nothing'!r} in {english} (line "
+            f"{e.line if e else '-'}), {d.heading if d else 'nothing'!r} in {german} (line {d.line if d else '-'})"
         )
-        return
-    for page, column in ((english, 0), (german, 1)):
-        wanted = [pair[column] for pair in SECTIONS[english]]
-        found = sections(read(page))[1:]
-        have = [s.heading for s in found]
-        matcher = difflib.SequenceMatcher(None, wanted, have, autojunk=False)
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
-            if op in ("delete", "replace"):
-                problems += [f"{page}: no heading '{h}'" for h in wanted[a0:a1]]
-            if op in ("insert", "replace"):
-                problems += [
-                    f"{page}, line {s.line}: heading '{s.heading}' is not in SECTIONS"
-                    for s in found[b0:b1]
-                ]
-    assert not problems, (
-        "the sections differ (translate the section in the German page and update SECTIONS in "
-        "tests/test_translations.py):\n  " + "\n  ".join(problems)
-    )
 
 
 def test_same_tables(english):
