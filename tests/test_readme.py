@@ -19,7 +19,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from support import load_module
+from support import FENCE, INLINE_CODE, is_local, link_targets, load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))
@@ -32,11 +32,6 @@ LESSON_RUN = (
     "--KernelManager.transport=ipc"
 )
 
-FENCE = re.compile(r"^([ \t]*)(```|~~~)([^\n]*)\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
-MD_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+\"[^\"]*\")?\s*$", re.MULTILINE)
-HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 H2 = re.compile(r"^##[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 NUMBERED_ITEM = re.compile(r"^(\d+)\.[ \t]+", re.MULTILINE)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -57,15 +52,6 @@ def code_blocks(markdown: str) -> list[tuple[str, str, int]]:
 def prose(markdown: str) -> str:
     """The Markdown without fenced code blocks and inline code (links there are not links)."""
     return INLINE_CODE.sub("", FENCE.sub("", markdown))
-
-
-def link_targets(markdown: str) -> list[str]:
-    text = prose(markdown)
-    return [m.group(1) for rx in (MD_LINK, REF_LINK, HTML_LINK) for m in rx.finditer(text)]
-
-
-def is_local(target: str) -> bool:
-    return not (re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "//")))
 
 
 def command_lines(body: str) -> list[str]:

@@ -27,6 +27,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 import pytest
+from support import INLINE_CODE, MD_LINK, is_local, link_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,9 +68,6 @@ VERSIONED = r"tensorflow-cpu|tensorflow|TensorFlow|torch|Python|Keras|NumPy|nbcl
 
 FENCE_OPEN = re.compile(r"^([ \t]*)(```+|~~~+)(.*)$")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-MD_LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\[\]]*\])*\])\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 URL = re.compile(r"https?://\S+")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # Python 3.11; torch 2.13.0+cpu; Python 3.10–3.12; Python 3.11, 3.12 or 3.13
@@ -363,17 +361,6 @@ def numbered_items(text: str) -> tuple[list[tuple[int, str]], str]:
             current = None
             rest.append(line)
     return [(n, "\n".join(body)) for n, body in items], "\n".join(rest)
-
-
-def link_targets(text: str) -> list[str]:
-    prose = INLINE_CODE.sub(" ", text)
-    return [m.group(2) for m in MD_LINK.finditer(prose)] + [
-        m.group(1) for m in HTML_LINK.finditer(prose)
-    ]
-
-
-def is_local(target: str) -> bool:
-    return not (re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "//")))
 
 
 def resolve(page: str, target: str) -> str:
