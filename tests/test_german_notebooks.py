@@ -235,17 +235,24 @@ def test_code_cells_and_outputs_are_the_english_ones(english):
     )
 
 
-def test_translations_keep_code_links_and_structure():
+def translated_cells():
+    """(English notebook, cell index, key, English text, German text) of every markdown cell that has a
+    German text; the cells without one are reported by test_every_markdown_cell_has_a_german_text."""
     catalogue = tool.load_catalogue()
-    problems = []
     for english in tool.present():
-        for _, cell in tool.markdown_cells(read(ROOT / english)):
-            entry = catalogue.get(tool.key(tool.source(cell)))
-            if not entry:
-                continue  # reported by test_every_markdown_cell_has_a_german_text
-            found = tool.structure_problems(tool.source(cell), entry["de"])
-            found += tool.german_links_problems(entry["de"], str(Path(english).parent))
-            problems += [f"{english}, key {tool.key(tool.source(cell))}: {p}" for p in found]
+        for index, cell in tool.markdown_cells(read(ROOT / english)):
+            text = tool.source(cell)
+            entry = catalogue.get(tool.key(text))
+            if entry:
+                yield english, index, tool.key(text), text, entry["de"]
+
+
+def test_translations_keep_code_links_and_structure():
+    problems = []
+    for english, _, key, text, german in translated_cells():
+        found = tool.structure_problems(text, german)
+        found += tool.german_links_problems(german, str(Path(english).parent))
+        problems += [f"{english}, key {key}: {p}" for p in found]
     assert not problems, "German texts that lost part of the English cell:\n  " + "\n  ".join(problems)
 
 
@@ -268,18 +275,12 @@ def test_german_notebook_opens_with_the_output_note(english):
 def test_german_texts_follow_the_glossary():
     """Headings translated (paired with the English by position), the glossary's spellings,
     German number format and du, in every German text the notebooks use."""
-    catalogue = tool.load_catalogue()
     problems = []
-    for english in tool.present():
-        for index, cell in tool.markdown_cells(read(ROOT / english)):
-            entry = catalogue.get(tool.key(tool.source(cell)))
-            if not entry:
-                continue  # reported by test_every_markdown_cell_has_a_german_text
-            k = tool.key(tool.source(cell))
-            found = untranslated_headings(tool.source(cell), entry["de"]) + spelling_problems(entry["de"])
-            if k not in NUMBERS_ON_PURPOSE:
-                found += number_problems(tool.source(cell), entry["de"])
-            problems += [f"{english}, cell {index} (key {tool.key(tool.source(cell))}): {p}" for p in found]
+    for english, index, key, text, german in translated_cells():
+        found = untranslated_headings(text, german) + spelling_problems(german)
+        if key not in NUMBERS_ON_PURPOSE:
+            found += number_problems(text, german)
+        problems += [f"{english}, cell {index} (key {key}): {p}" for p in found]
     problems = sorted(set(problems), key=problems.index)
     assert not problems, (
         f"German texts in {tool.CATALOGUE} that break translations/GLOSSARY.de.md:\n  "
