@@ -15,7 +15,7 @@
 * **Only the module's own notebooks run.** Hidden folders (Jupyter's ``.ipynb_checkpoints``
   autosave copies among them) are never collected (``norecursedirs`` in pyproject.toml), nor are
   the starter notebooks (their TODO cells raise on purpose; tests/test_lab.py checks them) or the
-  German notebooks (the same code as the English ones, checked by tests/test_german_notebooks.py).
+  German notebooks (the same code as the English ones, checked by the translation linter, tests/test_translations.py).
 """
 
 import os

@@ -3,41 +3,18 @@
 * ``load_module``: a script of the repository (lab/make_starter.py, tools/...) as a module;
 * ``load_notebook`` and ``sources``: a notebook's JSON and the sources of its code or markdown cells;
 * ``run_lab_with_mistakes``: the one harness for both labs' self-checks;
-* the Markdown patterns the page tests share, and ``link_targets``: every link of a page (inline,
-  reference-style and HTML), code left out.
+* the Markdown patterns and ``link_targets`` (every link of a page: inline, reference-style and HTML,
+  code left out), from tools/translation_checks.py: the module's one Markdown parser.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-# Markdown: fenced code blocks (group 3: the info string, group 4: the body), inline code (group 2:
-# its text), links [text](target) (groups: text, target), reference definitions, HTML links.
-FENCE = re.compile(r"^([ \t]*)(```|~~~)([^\n]*)\n(.*?)^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
-INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-MD_LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\[\]]*\])*\])\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+\"[^\"]*\")?\s*$", re.MULTILINE)
-HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
-
-
-def link_targets(markdown: str) -> list[str]:
-    """Every link target of ``markdown``: inline, reference-style and HTML links; links inside code
-    (fenced or inline) are not links."""
-    text = INLINE_CODE.sub(" ", FENCE.sub("", markdown))
-    return ([m.group(2) for m in MD_LINK.finditer(text)] + [m.group(1) for m in REF_LINK.finditer(text)]
-            + [m.group(1) for m in HTML_LINK.finditer(text)])
-
-
-def is_local(target: str) -> bool:
-    """A link to a file of the repository (not a URL, not an anchor on the same page)."""
-    return not (re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "//")))
 
 
 def load_module(relative_path: str, name: str | None = None, register: bool = False):
@@ -115,3 +92,8 @@ def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dic
             after_cell(i, ns)
         plt.close("all")
     return ns, stubs, missed
+
+
+_markdown = load_module("tools/translation_checks.py", "translation_checks", register=True)
+FENCE, INLINE_CODE, MD_LINK = _markdown.FENCE, _markdown.INLINE_CODE, _markdown.MD_LINK
+link_targets, is_local = _markdown.link_targets, _markdown.is_local
