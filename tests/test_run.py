@@ -420,3 +420,18 @@ def test_missing_shipped_weights_are_a_one_line_error(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as info:
         textgen.lesson_checkpoint("m.pt", quick=True)
     assert "\n" not in str(info.value) and "git checkout -- pretrained" in str(info.value)
+
+
+def test_weights_instead_of_training_follow_the_switch_then_the_notebooks_own(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TEXTGEN_PRETRAINED", raising=False)
+    assert textgen.weights_instead_of_training("char_lstm_torch.pt") is None  # train
+    shipped = textgen.weights_instead_of_training("char_lstm_torch.pt", use_shipped=True)
+    assert shipped == ROOT / "pretrained" / "char_lstm_torch.pt"
+    assert "skipping training: using the weights in" in capsys.readouterr().out
+    monkeypatch.setenv("TEXTGEN_PRETRAINED", str(tmp_path))
+    (tmp_path / "char_lstm_torch.pt").write_bytes(shipped.read_bytes())
+    assert textgen.weights_instead_of_training("char_lstm_torch.pt") == tmp_path / "char_lstm_torch.pt"
+    (tmp_path / "char_lstm_torch.pt").write_bytes(b"four")  # no checkpoint: one line, before any training
+    with pytest.raises(textgen.CheckpointError) as info:
+        textgen.weights_instead_of_training("char_lstm_torch.pt", use_shipped=True)
+    assert "\n" not in str(info.value)

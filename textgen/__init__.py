@@ -57,6 +57,7 @@ from .run import (
     set_seed,
     shipped_checkpoint,
     training_record,
+    weights_instead_of_training,
 )
 from .sampling import NgramIndex, Sampler, entropy, find_cycle, probabilities
 from .trainlog import TrainingLog
@@ -108,5 +109,6 @@ __all__ = [
     "tokenize_words",
     "training_record",
     "vocab_from_dict",
+    "weights_instead_of_training",
     "write_date",
 ]

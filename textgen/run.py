@@ -486,6 +486,29 @@ def announce_pretrained(path: str | os.PathLike, record: dict[str, Any] | None) 
         )
 
 
+def weights_instead_of_training(filename: str, use_shipped: bool = False) -> Path | None:
+    """The checkpoint a notebook loads instead of training, or None: train.
+
+    ``TEXTGEN_PRETRAINED`` first (a file, or a folder holding ``filename``); else, with ``use_shipped``
+    (a notebook's own switch), the lesson's copy in ``pretrained/``. The file is announced with its
+    training record (``announce_pretrained``); it is read without running code (``load_checkpoint``,
+    ``load_keras_model``), so a file that is no checkpoint fails here, in one line.
+    """
+    settings = read_settings()
+    if settings.pretrained is not None:
+        path = settings.pretrained_checkpoint(filename)
+    elif use_shipped:
+        path = shipped_checkpoint(filename)
+    else:
+        return None
+    if path.suffix == ".keras":
+        record = load_keras_model(path).meta.get("trained")
+    else:
+        record = load_checkpoint(path, required=()).get("trained")
+    announce_pretrained(path, record)
+    return path
+
+
 # ---------------------------------------------------------------------------------------------
 # The learning-rate schedule of both lesson loops
 # ---------------------------------------------------------------------------------------------
