@@ -148,8 +148,8 @@ def test_the_development_text_is_a_play_outside_the_corpus(shakespeare):
 
 
 def test_max_chars_cuts_at_a_speech_boundary():
-    text = textgen.build_shakespeare(max_chars=5_000)
-    longer = textgen.build_shakespeare(max_chars=10_000)
+    text = corpus.build_shakespeare(max_chars=5_000)
+    longer = corpus.build_shakespeare(max_chars=10_000)
     assert len(text) <= 5_000 and longer.startswith(text)
     speeches = text.split("\n\n")
     assert speeches[-1] == ""  # the text ends with a whole speech and its blank line

@@ -6,8 +6,8 @@ import math
 import IPython.display
 import pytest
 
-from textgen import loss_line, perplexity
-from textgen.display import temperature_explorer
+from textgen import loss_line
+from textgen.display import perplexity, temperature_explorer
 
 
 def test_loss_line_format():

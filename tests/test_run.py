@@ -13,8 +13,8 @@ import pytest
 
 import textgen
 import textgen.run
-from textgen import atomic_write, read_settings, set_seed
-from textgen.run import Settings
+from textgen import read_settings, set_seed
+from textgen.run import Settings, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,13 +18,10 @@ and the tested references the notebooks check themselves against:
 
 from . import dates
 from .data import (
-    SHAKESPEARE_PLAYS,
     CharVocab,
     ContiguousBatches,
-    CorpusError,
     WordVocab,
     batchify,
-    build_shakespeare,
     check_length,
     corpus_name,
     detokenize_words,
@@ -38,12 +35,10 @@ from .data import (
     vocab_from_dict,
 )
 from .dates import make_date_data, parse_iso, write_date
-from .display import loss_line, perplexity
+from .display import loss_line
 from .run import (
     CheckpointError,
-    Settings,
     announce_pretrained,
-    atomic_write,
     checkpoint_path,
     describe_record,
     learning_rate,
@@ -63,20 +58,15 @@ from .sampling import NgramIndex, Sampler, entropy, find_cycle, probabilities
 from .trainlog import TrainingLog
 
 __all__ = [
-    "SHAKESPEARE_PLAYS",
     "CharVocab",
     "CheckpointError",
     "ContiguousBatches",
-    "CorpusError",
     "NgramIndex",
     "Sampler",
-    "Settings",
     "TrainingLog",
     "WordVocab",
     "announce_pretrained",
-    "atomic_write",
     "batchify",
-    "build_shakespeare",
     "check_length",
     "checkpoint_path",
     "corpus_name",
@@ -96,7 +86,6 @@ __all__ = [
     "loss_line",
     "make_date_data",
     "parse_iso",
-    "perplexity",
     "pick_device",
     "probabilities",
     "read_settings",
