@@ -435,3 +435,17 @@ def test_weights_instead_of_training_follow_the_switch_then_the_notebooks_own(tm
     with pytest.raises(textgen.CheckpointError) as info:
         textgen.weights_instead_of_training("char_lstm_torch.pt", use_shipped=True)
     assert "\n" not in str(info.value)
+
+
+def test_on_another_text_the_lesson_weights_are_your_own_run_on_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("TEXTGEN_PRETRAINED", raising=False)
+    monkeypatch.setenv("TEXTGEN_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    monkeypatch.setenv("TEXTGEN_CORPUS", str(tmp_path / "roman.txt"))
+    with pytest.raises(FileNotFoundError) as info:  # the shipped weights know no umlaut
+        textgen.lesson_checkpoint("m.pt", quick=True)
+    assert "\n" not in str(info.value) and "TEXTGEN_CORPUS and TEXTGEN_QUICK first" in str(info.value)
+    own = textgen.checkpoint_path("m.pt", quick=True)
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"own")
+    assert textgen.lesson_checkpoint("m.pt", quick=True) == own
+    assert "quick-mode run of the lesson on this text" in capsys.readouterr().out

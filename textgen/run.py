@@ -275,12 +275,25 @@ def lesson_checkpoint(filename: str, quick: bool, verbose: bool = True) -> Path:
     wrote (``checkpoint_path``) if there is one; else the copy shipped in ``pretrained/``. Quick mode
     always takes the shipped copy: a quick lesson run leaves a barely trained model, and the shipped
     one loads at once. So every notebook also runs on its own. ``verbose`` prints which file and why.
+
+    With ``TEXTGEN_CORPUS`` (another text) the shipped weights, trained on Shakespeare, do not fit:
+    the lesson's own checkpoint of the same mode is used, and a one-line error says to run the lesson
+    first where there is none.
     """
     settings = read_settings()
+    own = checkpoint_path(filename, quick=quick)
     if settings.pretrained is not None:
         path, why = settings.pretrained_checkpoint(filename), "TEXTGEN_PRETRAINED"
-    elif not quick and checkpoint_path(filename, quick=False).is_file():
-        path, why = checkpoint_path(filename, quick=False), "written by your full-mode run of the lesson"
+    elif settings.corpus is not None:
+        if not own.is_file():
+            raise FileNotFoundError(
+                f"no lesson weights for {settings.corpus.name}: the shipped ones are trained on Shakespeare "
+                f"-- run the lesson notebook with the same TEXTGEN_CORPUS{' and TEXTGEN_QUICK' if quick else ''} "
+                f"first (it writes {own})"
+            )
+        path, why = own, f"written by your {'quick' if quick else 'full'}-mode run of the lesson on this text"
+    elif not quick and own.is_file():
+        path, why = own, "written by your full-mode run of the lesson"
     else:
         path = shipped_checkpoint(filename)
         why = "shipped with the module" + (
