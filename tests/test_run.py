@@ -205,17 +205,17 @@ def test_record_takes_numpy_numbers_and_stays_plain_json():
 def test_instructor_mode_warns_about_quick_and_capped_models(capsys):
     quick = textgen.training_record(quick=True, steps=40, val_loss=3.0, seconds=5)
     with pytest.warns(UserWarning, match="not a full-mode checkpoint"):
-        textgen.announce_pretrained("m.pt", quick)
+        textgen.run.announce_pretrained("m.pt", quick)
     assert "skipping training: using the weights in m.pt" in capsys.readouterr().out
     capped = textgen.training_record(quick=False, steps=10, planned_steps=20, val_loss=2.0, seconds=5)
     with pytest.warns(UserWarning, match="stopped early"):
-        textgen.announce_pretrained("m.pt", capped)
+        textgen.run.announce_pretrained("m.pt", capped)
     with pytest.warns(UserWarning, match="not a full-mode checkpoint"):
-        textgen.announce_pretrained("old.pt", None)
+        textgen.run.announce_pretrained("old.pt", None)
     full = textgen.training_record(quick=False, steps=20, val_loss=1.5, seconds=50)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        textgen.announce_pretrained("m.pt", full)  # a full model: no warning
+        textgen.run.announce_pretrained("m.pt", full)  # a full model: no warning
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from .dates import make_date_data, parse_iso, write_date
 from .display import loss_line
 from .run import (
     CheckpointError,
-    announce_pretrained,
     checkpoint_path,
     describe_record,
     learning_rate,
@@ -50,7 +49,6 @@ from .run import (
     read_settings,
     save_checkpoint,
     set_seed,
-    shipped_checkpoint,
     training_record,
     weights_instead_of_training,
 )
@@ -65,7 +63,6 @@ __all__ = [
     "Sampler",
     "TrainingLog",
     "WordVocab",
-    "announce_pretrained",
     "batchify",
     "check_length",
     "checkpoint_path",
@@ -92,7 +89,6 @@ __all__ = [
     "read_text",
     "save_checkpoint",
     "set_seed",
-    "shipped_checkpoint",
     "shakespeare_path",
     "split_text",
     "tokenize_words",
