@@ -82,9 +82,15 @@ def test_the_stored_run_keeps_the_promises():
     lowest = re.search(r"^lowest per format: (\d+\.\d) %", text, re.M)
     assert lowest and float(lowest[1]) >= 98.0
     assert re.search(r"^rule-based parser: \d+\.\d % of [\d,]+ held-out dates$", text, re.M)
-    assert re.search(r"^noisy inputs: network \d+\.\d %, rules \d+\.\d % of [\d,]+$", text, re.M)
-    sizes = [int(h) for h in re.findall(r"^hidden size +(\d+): +\d+\.\d % exact", text, re.M)]
-    assert sizes == [8, 16, 32, 64, 128]
+    three_ways = r": \d+\.\d % right, \d+\.\d % refused, \d+\.\d % wrong of [\d,]+$"
+    for label in ("rules, clean", "rules, noisy", "network, noisy"):
+        assert re.search("^" + label + three_ways, text, re.M), f"no three-way score for {label}"
+    assert re.search(r"^mistakes never trained on: network \d+\.\d % right, rules \d+\.\d % right of [\d,]+$",
+                     text, re.M)
+    ks = [int(k) for k in re.findall(r"^bottleneck (\d+): \d+\.\d ± \d+\.\d % exact over \d+ seeds", text, re.M)]
+    seeds = re.findall(r"^bottleneck \d+: .* over (\d+) seeds", text, re.M)
+    assert len(ks) >= 4 and ks == sorted(ks) and all(int(s) >= 3 for s in seeds), (ks, seeds)
+    assert re.search(r"^untrained encoder: year \d+\.\d %, month \d+\.\d %, day \d+\.\d %$", text, re.M)
     assert len(re.findall(r"^unseen years \d{4}-\d{4}: \d+\.\d % exact", text, re.M)) == 2
     assert re.search(r"^dates typed by hand: network \d+ of \d+ right$", text, re.M)
 
@@ -138,10 +144,7 @@ MISTAKES = {
     },
 }
 SMALLER = dict(n_train=20_000, n_heldout=1_008, max_steps=10, early_step=5, eval_every=5, capacity_steps=2,
-               caption_steps=2)
-
-
-assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_function
+               new_mistake_steps=2, caption_steps=2)
 
 
 @pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
@@ -153,7 +156,7 @@ def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(lab_e
             ns["CONFIG"].update(SMALLER)
 
     ns, stubs, missed = run_lab_with_mistakes(sources(load(SOLUTION), "code"), sources(load(STARTER), "code"),
-                                              MISTAKES, stub_function, assigned_names, after_cell=smaller_after_config)
+                                              MISTAKES, after_cell=smaller_after_config)
     assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
     assert len(stubs) >= MIN_STUBS and sorted(stubs) == sorted(MISTAKES), stubs
 
@@ -161,6 +164,7 @@ def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(lab_e
     ckpt = textgen.load_checkpoint(lab_env / "quick" / "date_translator_torch.pt")
     record = ckpt["trained"]
     assert record["mode"] == "quick" and record["steps"] == record["planned_steps"] == SMALLER["max_steps"]
-    assert ns["capacity"].keys() == set(ns["CONFIG"]["capacity_sizes"])
+    assert ns["capacity"].keys() == set(ns["CONFIG"]["bottlenecks"])
+    assert all(len(v) == len(ns["CONFIG"]["capacity_seeds"]) for v in ns["capacity"].values())
     # the rules are scored on the same held-out dates and read every one of them
     assert ns["rule_correct"].mean() == 1.0 and len(ns["rule_correct"]) == ns["CONFIG"]["n_heldout"]

@@ -339,6 +339,48 @@ def test_noisy_pairs_and_the_noisy_copy_of_the_heldout_dates():
         check_mistake(clean.text, mistyped.text, mistyped.noise)
 
 
+def test_kinds_of_mistake_left_out_of_training_are_held_out_on_their_own():
+    kept = ("missing space", "extra space", "stray punctuation")
+    left_out = {"dropped letter", "doubled letter"}
+    full = dates.make_date_data(n_train=6_000, n_heldout=900, seed=4, noise=0.3)
+    data = dates.make_date_data(n_train=6_000, n_heldout=900, seed=4, noise=0.3, noise_kinds=list(kept))
+    assert data.noise_kinds == kept and full.noise_kinds == dates.NOISE_KINDS and full.heldout_new_noise == []
+    # only the noise changes: the same dates, formats, cases and spacing, and the same held-out pairs
+    assert data.heldout == full.heldout
+    assert [(p.date, p.format, p.case, p.spacing) for p in data.train] == \
+        [(p.date, p.format, p.case, p.spacing) for p in full.train]
+    assert {p.noise for p in data.train} == set(kept) | {""}
+    assert {p.noise for p in data.heldout_noisy} <= set(kept)
+    assert 0.25 < sum(bool(p.noise) for p in data.train) / len(data.train) < 0.35
+    # the held-out dates again, each with one mistake of a kind left out, wherever the text allows one
+    assert {p.noise for p in data.heldout_new_noise} == left_out
+    has_letters = [p for p in data.heldout if re.search(r"[^\W\d_]{2}", p.text)]
+    assert len(data.heldout_new_noise) == len(has_letters) and len(has_letters) < len(data.heldout)
+    for clean, mistyped in zip(has_letters, data.heldout_new_noise):
+        assert (mistyped.date, mistyped.format, mistyped.case, mistyped.spacing) == \
+            (clean.date, clean.format, clean.case, clean.spacing)
+        check_mistake(clean.text, mistyped.text, mistyped.noise)
+    assert "typing mistakes only of the kinds missing space, extra space, stray punctuation" in data.describe()
+    assert "never trained on (dropped letter, doubled letter)" in data.describe()
+    assert "kind never trained on" not in full.describe()
+    again = dates.make_date_data(n_train=6_000, n_heldout=900, seed=4, noise=0.3, noise_kinds=reversed(kept))
+    assert again.train == data.train and again.heldout_new_noise == data.heldout_new_noise
+
+
+def test_add_noise_draws_only_the_kinds_asked_for():
+    rng = np.random.default_rng(6)
+    drawn = {dates.add_noise("Dienstag, 3. März 2026", rng, kinds=["extra space", "doubled letter"])[1]
+             for _ in range(200)}
+    assert drawn == {"extra space", "doubled letter"}
+    assert dates.add_noise("03/03/2026", rng, kinds=["stray punctuation", "dropped letter"])[1] == "stray punctuation"
+    with pytest.raises(ValueError, match="'03/03/2026' allows none of the typing mistakes dropped letter"):
+        dates.add_noise("03/03/2026", rng, kinds=["dropped letter"])
+    with pytest.raises(ValueError, match="kinds must name one or more of"):
+        dates.add_noise("3 May 2026", rng, kinds=["typo"])
+    with pytest.raises(ValueError, match="noise_kinds must name one or more of"):
+        dates.make_date_data(500, 90, noise=0.3, noise_kinds=[])
+
+
 def test_mixed_case_spacing_every_format_and_a_wide_range_of_years():
     data = dates.make_date_data(n_train=10_000, n_heldout=900, seed=5)
     assert {p.format for p in data.train} == set(dates.FORMATS)

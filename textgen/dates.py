@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -288,25 +288,45 @@ def _letter_positions(text: str, kind: str) -> list[int]:
     return positions
 
 
-def add_noise(text: str, rng: np.random.Generator, kind: str | None = None) -> tuple[str, str]:
-    """``text`` with one typing mistake, and its kind (one of NOISE_KINDS).
-
-    ``kind=None`` draws one of the kinds that ``text`` allows (a numeric date has no letter to
-    drop). Digits are never dropped or doubled, no space or punctuation mark is put between two
-    digits, and no space between two digits is removed; a month or weekday name loses or gains a
-    letter only where the result cannot be read as another name.
-    """
+def _noise_positions(text: str) -> dict[str, list[int]]:
+    """For each kind of typing mistake, where in ``text`` it may happen (empty: not at all)."""
     spaces = [i for i, ch in enumerate(text) if ch == " " and not _between_digits(text[:i] + text[i + 1 :], i)]
     gaps = [i for i in range(len(text) + 1) if not _between_digits(text, i)]
-    where = {
+    return {
         "dropped letter": _letter_positions(text, "dropped letter"),
         "doubled letter": _letter_positions(text, "doubled letter"),
         "missing space": spaces,
         "extra space": [i for i in gaps if " " not in text[max(i - 1, 0) : i + 1]],
         "stray punctuation": gaps,
     }
+
+
+def _noise_kinds(kinds, name: str = "kinds") -> tuple[str, ...]:
+    """``kinds`` checked: a non-empty selection of NOISE_KINDS, in the order of NOISE_KINDS."""
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    kinds = tuple(kinds)
+    unknown = [k for k in kinds if k not in NOISE_KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"{name} must name one or more of {', '.join(NOISE_KINDS)}, got {kinds!r}")
+    return tuple(k for k in NOISE_KINDS if k in kinds)
+
+
+def add_noise(text: str, rng: np.random.Generator, kind: str | None = None,
+              kinds: Sequence[str] = NOISE_KINDS) -> tuple[str, str]:
+    """``text`` with one typing mistake, and its kind (one of NOISE_KINDS).
+
+    ``kind=None`` draws one of ``kinds`` (all of NOISE_KINDS by default) that ``text`` allows (a
+    numeric date has no letter to drop). Digits are never dropped or doubled, no space or
+    punctuation mark is put between two digits, and no space between two digits is removed; a month
+    or weekday name loses or gains a letter only where the result cannot be read as another name.
+    """
+    where = _noise_positions(text)
     if kind is None:
-        possible = [k for k in NOISE_KINDS if where[k]]
+        kinds = _noise_kinds(kinds)
+        possible = [k for k in kinds if where[k]]
+        if not possible:
+            raise ValueError(f"{text!r} allows none of the typing mistakes {', '.join(kinds)}")
         kind = possible[int(rng.integers(len(possible)))]
     elif kind not in NOISE_KINDS:
         raise ValueError(f"unknown kind of noise {kind!r} -- use one of {', '.join(NOISE_KINDS)}")
@@ -352,9 +372,11 @@ def all_dates(first: dt.date = FIRST_DATE, last: dt.date = LAST_DATE) -> list[dt
 class DateData:
     """The splits, with the calendar dates behind them.
 
-    ``heldout_noisy`` is ``heldout`` with one typing mistake in each text. ``unseen`` maps each
-    block of unseen years (``"1960-1969"``) to pairs of its dates; neither the training nor the
-    held-out split contains a date of those years.
+    ``heldout_noisy`` is ``heldout`` with one typing mistake in each text, of the ``noise_kinds``
+    that the training pairs have too. ``heldout_new_noise`` holds the held-out dates again, each with
+    one mistake of a kind *not* in ``noise_kinds`` (only the texts that allow one; empty when every
+    kind is trained on). ``unseen`` maps each block of unseen years (``"1960-1969"``) to pairs of
+    its dates; neither the training nor the held-out split contains a date of those years.
     """
 
     train: list[DatePair]
@@ -365,6 +387,8 @@ class DateData:
     heldout_dates: frozenset
     calendar_size: int  # how many dates the calendar FIRST_DATE .. LAST_DATE has
     seed: int
+    noise_kinds: tuple[str, ...] = NOISE_KINDS  # the kinds of typing mistake in ``train`` and ``heldout_noisy``
+    heldout_new_noise: list[DatePair] = field(default_factory=list)  # held-out dates, a mistake of another kind
 
     def describe(self) -> str:
         per_format = len(self.heldout) // len(FORMATS)
@@ -381,6 +405,10 @@ class DateData:
             f"held out: {len(self.heldout):,} dates never trained on, one pair each, "
             f"{per_format:,} per format; the same dates with a typing mistake each",
         ]
+        if self.noise_kinds != NOISE_KINDS:
+            lines.insert(3, f"          typing mistakes only of the kinds {', '.join(self.noise_kinds)}")
+            lines.append(f"held out: {len(self.heldout_new_noise):,} of the same dates with a mistake of a kind "
+                         f"never trained on ({', '.join(k for k in NOISE_KINDS if k not in self.noise_kinds)})")
         for block, pairs in self.unseen.items():
             lines.append(f"unseen years {block}: {len(pairs):,} dates of years without a single "
                          f"training or held-out date")
@@ -410,6 +438,7 @@ def make_date_data(
     irregular: float = 0.25,
     noise: float = 0.0,
     unseen_years: Sequence[tuple[int, int]] = (),
+    noise_kinds: Sequence[str] = NOISE_KINDS,
 ) -> DateData:
     """Split the calendar into held-out and training dates, and write the pairs.
 
@@ -424,14 +453,18 @@ def make_date_data(
       uniformly at random (a date may appear several times, in different formats).
 
     A share ``irregular`` of all pairs is irregularly spaced (``respace``), and a share ``noise``
-    of the training pairs gets one typing mistake (``add_noise``). The same arguments give the same
-    pairs on every machine.
+    of the training pairs gets one typing mistake (``add_noise``), of one of ``noise_kinds`` (a
+    training text that allows none of them stays as it is). The kinds left out of ``noise_kinds``
+    are tested on their own: ``heldout_new_noise`` is the held-out dates with one mistake of those
+    kinds. The same arguments give the same pairs on every machine.
     """
     whole_number(n_train, "n_train", 1)
     whole_number(n_heldout, "n_heldout", len(FORMATS))
     whole_number(seed, "seed", 0)
     irregular = finite_number(irregular, "irregular", 0, 1, hint=" (the share of irregularly spaced pairs)")
     noise = finite_number(noise, "noise", 0, 1, hint=" (the share of training pairs with a typing mistake)")
+    noise_kinds = _noise_kinds(noise_kinds, "noise_kinds")
+    new_kinds = tuple(k for k in NOISE_KINDS if k not in noise_kinds)
     if n_heldout % len(FORMATS):
         raise ValueError(
             f"n_heldout={n_heldout:,} must be a multiple of {len(FORMATS)}, so that every format "
@@ -456,8 +489,8 @@ def make_date_data(
         if irregular and layout_rng.random() < irregular:
             text, spacing = respace(text, layout_rng), "irregular"
         kind = ""
-        if mistakes is not None:
-            text, kind = add_noise(text, mistakes)
+        if mistakes is not None and any(_noise_positions(text)[k] for k in noise_kinds):
+            text, kind = add_noise(text, mistakes, kinds=noise_kinds)
         return DatePair(text, day.isoformat(), fmt, case, day, spacing, kind)
 
     def written_once(indexes):
@@ -476,8 +509,13 @@ def make_date_data(
     heldout = written_once(held_idx)
     heldout_noisy = []
     for p in heldout:
-        text, kind = add_noise(p.text, noise_rng)
+        text, kind = add_noise(p.text, noise_rng, kinds=noise_kinds)
         heldout_noisy.append(DatePair(text, p.iso, p.format, p.case, p.date, p.spacing, kind))
+    heldout_new_noise, new_noise_rng = [], np.random.default_rng([seed, 3])
+    for p in heldout if new_kinds else []:
+        if any(_noise_positions(p.text)[k] for k in new_kinds):
+            text, kind = add_noise(p.text, new_noise_rng, kinds=new_kinds)
+            heldout_new_noise.append(DatePair(text, p.iso, p.format, p.case, p.date, p.spacing, kind))
     unseen = {}
     for (y1, y2), mask in zip(blocks, in_block):
         dates_of_block = np.flatnonzero(mask)
@@ -502,6 +540,8 @@ def make_date_data(
         heldout_dates=frozenset(calendar[i] for i in held_idx.tolist()),
         calendar_size=len(calendar),
         seed=seed,
+        noise_kinds=noise_kinds,
+        heldout_new_noise=heldout_new_noise,
     )
 
 

@@ -69,10 +69,8 @@ NOTEBOOKS = {
 
 KEY_LENGTH = 12
 
-# German texts whose numbers differ from the English on purpose (key: why).
-NUMBERS_ON_PURPOSE = {
-    "8ca9598b03d4": "the 2100s, not 'the 22nd century' (which is 2101-2200): the German review, item 30",
-}
+# German texts whose numbers differ from the English on purpose (key: why); none at present.
+NUMBERS_ON_PURPOSE: dict[str, str] = {}
 
 
 # ---------------------------------------------------------------------------------------
