@@ -8,11 +8,13 @@
   least two per stub;
 * the verdict is printed as ``words - characters: X ± Y bits/char (95 % interval over N blocks)``
   and ``verdict: ...``, as the interval says;
-* without the lesson's checkpoint the lab stops at once with a one-line error.
+* without the lesson's checkpoint the lab stops at once with a one-line error;
+* every interval ``X ± Y`` and the verdict that the worked solution's prose quotes are printed by its
+  stored outputs (nothing typed in by hand that the run does not show).
 """
 
 import math
-import os
+import re
 
 import pytest
 from support import load_module, run_lab_with_mistakes, sources
@@ -91,6 +93,20 @@ def test_markdown_blocks_swap():
     assert make_starter.starter_markdown(source) == "# Title\n**TODO:** your answer.\nAfter."
 
 
+def test_the_worked_solution_quotes_only_what_its_run_printed():
+    solution = load(make_starter.SOLUTION)
+    printed = "".join("".join(o.get("text", "")) for c in solution["cells"] if c["cell_type"] == "code"
+                      for o in c.get("outputs", []))
+    pair = re.compile(r"([+-]?\d+\.\d+) ± (\d+\.\d+)")
+    shown = set(pair.findall(printed))
+    quoted = [(p, text[:60]) for text in markdown_sources(solution) for p in pair.findall(text)]
+    assert quoted, "the example paragraph states the interval"
+    for p, where in quoted:
+        assert p in shown, f"the prose quotes {p[0]} ± {p[1]}, which no stored output prints (in: {where!r})"
+    verdicts = set(re.findall(r"verdict \*\*(words|characters|tie)\*\*", "".join(markdown_sources(solution))))
+    assert verdicts and all(f"verdict: {v}" in printed for v in verdicts), "the example states the printed verdict"
+
+
 # -- the solution's code, run with the stubs in place --------------------------------------------
 # The typical mistakes of each stub: (text in the solution cell, what a student might write instead), or a
 # list of such pairs for a mistake that changes several places.
@@ -151,9 +167,6 @@ MISTAKES = {
 }
 
 
-assigned_names, stub_function = make_starter.assigned_names, make_starter.stub_function
-
-
 def write_standin_char_checkpoint(path):
     """A small untrained character model in the lesson's checkpoint format, with its validation loss
     computed the lesson's way (64 x 256 contiguous batches, state carried)."""
@@ -208,8 +221,7 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
     mistakes = {name: {repr(entry): entry if isinstance(entry, list) else [entry] for entry in entries}
                 for name, entries in MISTAKES.items()}  # an entry: one (right, wrong) pair, or a list of them
     ns, stubs, missed = run_lab_with_mistakes(code_sources(load(make_starter.SOLUTION)),
-                                              code_sources(load(make_starter.STARTER)), mistakes,
-                                              stub_function, assigned_names)
+                                              code_sources(load(make_starter.STARTER)), mistakes)
     assert len(stubs) >= 7 and sorted(stubs) == sorted(MISTAKES), stubs
     assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
     assert all(len(MISTAKES[name]) >= 2 for name in stubs), "at least two typical mistakes per stub"
@@ -218,7 +230,7 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
     ckpt = textgen.load_checkpoint(lab_env / "quick" / "word_lstm_torch.pt")
     record = ckpt["trained"]
     assert record["mode"] == "quick" and record["unit"] == "token"
-    assert record["steps"] == record["planned_steps"] == ns["CONFIG"]["steps"] == 40
+    assert record["steps"] == record["planned_steps"] == ns["CONFIG"]["steps"]
     assert not record["stopped_early"] and math.isclose(record["val_loss"], ckpt["val_loss"])
     assert ckpt["config"]["min_freq"] == ns["MIN_FREQ"] and ckpt["vocab"]["kind"] == "word"
     # the verdict is printed in the agreed format, and it is the one the interval gives
@@ -230,4 +242,3 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
     assert printed[1] == f"{difference:+.3f}" and printed[2] == f"{half_width:.3f}"
     assert int(printed[3]) == ns["CONFIG"]["n_blocks"]
     assert printed[4] == ("tie" if abs(difference) <= half_width else "words" if difference < 0 else "characters")
-    assert os.environ["TEXTGEN_QUICK"] == "1"
