@@ -34,7 +34,6 @@ The starter drops the solution's block and shows the STARTER text.
 
 from __future__ import annotations
 
-import ast
 import copy
 import json
 import re
@@ -97,30 +96,8 @@ def make_starter(solution: dict) -> dict:
     return nb
 
 
-def stub_function(source: str) -> str:
-    """The name of the function (or method) that holds a cell's SOLUTION block (for the tests)."""
-    line = next(i for i, text in enumerate(source.split("\n"), 1) if "# SOLUTION START:" in text)
-    found = [n.name for n in ast.walk(ast.parse(source))
-             if isinstance(n, ast.FunctionDef) and n.lineno <= line <= n.end_lineno]
-    return found[-1]
-
-
-def assigned_names(source: str) -> set[str]:
-    """Names a cell binds at top level (assignments, functions, classes, loop targets), for the tests:
-    a starter cell must not rebind a name an earlier cell defined."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            if target is not None:
-                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    return names
-
-
 def render(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"  # as Jupyter and translate_notebooks.py write
 
 
 def main(argv: list[str]) -> int:

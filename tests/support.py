@@ -2,13 +2,15 @@
 
 * ``load_module``: a script of the repository (lab/make_starter.py, tools/...) as a module;
 * ``load_notebook`` and ``sources``: a notebook's JSON and the sources of its code or markdown cells;
-* ``run_lab_with_mistakes``: the one harness for both labs' self-checks;
+* ``run_lab_with_mistakes``: the one harness for both labs' self-checks (with ``stub_function`` and
+  ``assigned_names``, which read a cell's code);
 * the Markdown patterns and ``link_targets`` (every link of a page: inline, reference-style and HTML,
   code left out), from tools/translation_checks.py: the module's one Markdown parser.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import sys
@@ -40,7 +42,29 @@ def sources(nb: dict, kind: str = "code") -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind]
 
 
-def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dict, stub_function, assigned_names,
+def stub_function(source: str) -> str:
+    """The name of the function (or method) that holds a cell's SOLUTION block."""
+    line = next(i for i, text in enumerate(source.split("\n"), 1) if "# SOLUTION START:" in text)
+    found = [n.name for n in ast.walk(ast.parse(source))
+             if isinstance(n, ast.FunctionDef) and n.lineno <= line <= n.end_lineno]
+    return found[-1]
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names a cell binds at top level (assignments, functions, classes, loop targets): a starter cell
+    must not rebind a name an earlier cell defined."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            if target is not None:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dict,
                           after_cell=None) -> tuple[dict, list[str], list[str]]:
     """Run a lab's worked solution cell by cell in one namespace, trying the starter and the mistakes.
 
