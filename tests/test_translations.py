@@ -120,6 +120,10 @@ def test_missing_stale_and_hand_edited_german_is_caught(scratch):
     assert any("cell 2" in p and "no German text" in p for p in tool.check(scratch))
     skeleton = tool.todo(scratch)
     assert list(skeleton.values())[0]["was"]["de"] == list(NOTEBOOK_TEXTS.values())[1]  # what to adapt
+    for entry in skeleton.values():  # a translation that breaks the glossary is not merged
+        entry["de"] = entry["was"]["de"].replace("Ruf `generate` auf", "Rufen Sie `generate` einmal auf")
+    (scratch / "todo.json").write_text(json.dumps(skeleton), encoding="utf-8")
+    assert any("Sie: " in p for p in tool.merge(scratch / "todo.json", scratch))
     edit_text(scratch / ENGLISH, "Call `generate` once.", "Call `generate`.")
     assert tool.check(scratch) == []
 

@@ -331,6 +331,7 @@ def merge(path: Path, root: Path = ROOT) -> list[str]:
             problems.append(f"{k}: no German text yet")
         else:
             found = structure_problems(en, item[LANGUAGE])
+            found += text_problems(en, item[LANGUAGE], check_numbers=k not in NUMBERS_ON_PURPOSE)
             problems += [f"{k}: {p}" for p in found]
             if not found:
                 catalogue[k] = {"en": en, LANGUAGE: item[LANGUAGE]}
