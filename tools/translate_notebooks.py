@@ -50,6 +50,7 @@ from translation_checks import (  # noqa: E402
     is_local,
     link_targets,
     notebook_differences,
+    output_note_problems,
     page_problems,
     text_problems,
 )
@@ -263,7 +264,7 @@ def check(root: Path = ROOT) -> list[str]:
                 f"{german} is out of date with {english} or {CATALOGUE} (or was edited by hand"
                 + (": " + "; ".join(found) if found else "") + "): run python tools/translate_notebooks.py"
             )
-        problems += [f"{german}: {p}" for p in notebook_differences(notebook, wanted)]
+        problems += [f"{german}: {p}" for p in output_note_problems(wanted)]
     known = {root / german for german in NOTEBOOKS.values()}
     problems += [f"{path.relative_to(root)} is not built by tools/translate_notebooks.py (add it to NOTEBOOKS)"
                  for path in sorted(root.glob("*.de.ipynb")) + sorted(root.glob("lab/*.de.ipynb")) if path not in known]

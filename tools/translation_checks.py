@@ -13,7 +13,7 @@
 * every German text of the notebooks' catalogue (``text_problems``): headings translated, the
   glossary's spellings, German number format, *du*, and no English number lost;
 * a German notebook against its English one (``notebook_differences``): nothing but the markdown
-  text differs, and it opens with the note that its outputs are English.
+  text differs; and it opens with the note that its outputs are English (``output_note_problems``).
 
 Every problem is one line that names the page or cell and what differs. The Markdown patterns here
 are the module's only ones (the tests import them).
@@ -715,8 +715,7 @@ def text_problems(en: str, de: str, check_numbers: bool = True) -> list[str]:
 
 
 def notebook_differences(en: dict, de: dict) -> list[str]:
-    """Everything in which a German notebook differs from its English one but the markdown text, and
-    whether it opens with the output note."""
+    """Everything in which a German notebook differs from its English one but the markdown text."""
     found = []
     if (de.get("nbformat"), de.get("nbformat_minor")) != (en.get("nbformat"), en.get("nbformat_minor")):
         found.append("notebook format")
@@ -735,8 +734,13 @@ def notebook_differences(en: dict, de: dict) -> list[str]:
         elif a != b:
             parts = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
             found.append(f"cell {i} ({a['cell_type']}, id {a.get('id')}): {', '.join(parts)} differ")
-    first = next(("".join(c["source"]) for c in de["cells"] if c["cell_type"] == "markdown"), "")
-    if not (first.startswith(OUTPUT_NOTE) and all(w in first for w in OUTPUT_NOTE_WORDS)):
-        found.append(f"the first markdown cell should open with the note that the outputs are English "
-                     f"('{OUTPUT_NOTE} ... englisch ... Punkt = Dezimalzeichen ...'); it opens with {first[:60]!r}")
     return found
+
+
+def output_note_problems(de: dict) -> list[str]:
+    """A German notebook opens with the note that its outputs are English (a point is the decimal sign there)."""
+    first = next(("".join(c["source"]) for c in de["cells"] if c["cell_type"] == "markdown"), "")
+    if first.startswith(OUTPUT_NOTE) and all(w in first for w in OUTPUT_NOTE_WORDS):
+        return []
+    return [f"the first markdown cell should open with the note that the outputs are English "
+            f"('{OUTPUT_NOTE} ... englisch ... Punkt = Dezimalzeichen ...'); it opens with {first[:60]!r}"]
