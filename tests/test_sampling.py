@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from textgen import NgramIndex, Sampler, entropy, find_cycle, probabilities
+from textgen import NgramIndex, Sampler, find_cycle, probabilities
+from textgen.sampling import entropy
 
 
 def test_softmax_is_stable_for_huge_logits():

@@ -52,7 +52,7 @@ from .run import (
     training_record,
     weights_instead_of_training,
 )
-from .sampling import NgramIndex, Sampler, entropy, find_cycle, probabilities
+from .sampling import NgramIndex, Sampler, find_cycle, probabilities
 from .trainlog import TrainingLog
 
 __all__ = [
@@ -71,7 +71,6 @@ __all__ = [
     "describe_record",
     "detokenize_words",
     "development_text",
-    "entropy",
     "epoch_batches",
     "find_cycle",
     "learning_rate",
