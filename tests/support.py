@@ -74,7 +74,9 @@ def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dic
       and must not bind a name an earlier cell defined;
     * each mistake is a list of ``(right, wrong)`` replacements, every occurrence of ``right`` in the
       solution cell replaced by ``wrong``; the mistaken cell must fail with an ``AssertionError`` (its
-      self-check). ``mistakes`` maps each stub's function name to ``{label: [(right, wrong), ...]}``;
+      self-check). ``mistakes`` maps a function's name to ``{label: [(right, wrong), ...]}``: a stub's,
+      or a function the starter gives whole (its self-check guards a student who changes it); every
+      name in ``mistakes`` must be defined by some cell;
     * the random number generators are restored after every try, so the solution's own run does not
       depend on which mistakes were tried;
     * ``after_cell(i, namespace)`` runs after solution cell ``i`` (e.g. to shrink a configuration).
@@ -88,16 +90,20 @@ def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dic
 
     assert len(solution) == len(starter), "the starter and the solution have different numbers of code cells"
     ns = {"__name__": "__main__"}
-    stubs, missed = [], []
+    stubs, missed, tried = [], [], set()
     for i, (sol, sta) in enumerate(zip(solution, starter)):
+        rng_state, np_state = torch.get_rng_state(), np.random.get_state()
         if sol != sta:  # a cell with a stub
-            name = stub_function(sol)
-            stubs.append(name)
+            names = [stub_function(sol)]
+            stubs.append(names[0])
             reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
-            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
-            rng_state, np_state = torch.get_rng_state(), np.random.get_state()
+            assert not reused, f"cell {i} ({names[0]}) binds {reused}, already defined by an earlier cell"
             with pytest.raises(NotImplementedError, match="^TODO: "):
-                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
+                exec(compile(sta, f"<starter cell {i}: {names[0]}>", "exec"), dict(ns))
+        else:  # a cell the starter gives whole: the mistakes listed for the functions it defines
+            names = [name for name in mistakes if f"\ndef {name}(" in "\n" + sol]
+        for name in names:
+            tried.add(name)
             for label, replacements in mistakes.get(name, {}).items():
                 wrong = sol
                 for right, instead in replacements:
@@ -115,6 +121,7 @@ def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dic
         if after_cell is not None:
             after_cell(i, ns)
         plt.close("all")
+    assert tried == set(mistakes), f"mistakes listed for functions no cell defines: {sorted(set(mistakes) - tried)}"
     return ns, stubs, missed
 
 

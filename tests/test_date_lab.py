@@ -1,12 +1,13 @@
 """Lab 2 (translating dates): the starter is the assignment, generated from the worked solution.
 
-* the starter is in step with the solution (lab/make_starter.py), has at least five TODO stubs,
-  each followed by a self-check, its own introduction, questions where the solution explains a
-  result, and none of the solution's explanations;
+* the starter is in step with the solution (lab/make_starter.py), has its three TODO stubs, each
+  followed by a self-check, its own introduction, questions where the solution explains a result,
+  and none of the solution's explanations; the graded questions are asked in place, in order,
+  word for word as lab/README.md asks them, with their points;
 * run in quick mode (with a smaller training set and budget, to keep the test short), the
   solution's code with any one stub in place raises NotImplementedError in that stub's cell, no stub
   cell reuses a name defined before it, and each self-check catches the typical mistakes listed in
-  MISTAKES;
+  MISTAKES (also those of the functions the starter gives whole);
 * the stored full-mode run keeps the lab's promises: exact match >= 99.5 % over all held-out dates
   and >= 98 % for every format, and the lines the lab's questions refer to are printed.
 """
@@ -20,7 +21,8 @@ from support import load_notebook as load
 make_starter = load_module("lab/make_starter.py")
 
 SOLUTION, STARTER = make_starter.DATE_SOLUTION, make_starter.DATE_STARTER
-MIN_STUBS = 5
+STUBS = ["forward", "decode", "exact_match"]
+GIVEN = ["read_numeric", "cosine_similarity", "linear_probe"]  # given whole in the starter, self-checked all the same
 
 
 
@@ -40,7 +42,7 @@ def test_starter_has_a_todo_and_a_self_check_where_the_solution_has_an_answer():
     solution, starter = load(SOLUTION), load(STARTER)
     sol_code, sta_code = sources(solution, "code"), sources(starter, "code")
     blocks = sum(s.count("# SOLUTION START:") for s in sol_code)
-    assert blocks >= MIN_STUBS
+    assert blocks == len(STUBS)
     assert sum(s.count("raise NotImplementedError") for s in sta_code) == blocks
     assert not any("# SOLUTION" in s for s in sta_code)
     code_cells = [c for c in starter["cells"] if c["cell_type"] == "code"]
@@ -62,8 +64,27 @@ def test_starter_speaks_as_the_starter_and_keeps_the_answers_out_of_the_way():
     assert "This is your notebook" in starter_md[0] and "TEXTGEN_QUICK=1" in starter_md[0]
     assert "worked solution" in shown[0] and "This is your notebook" not in shown[0]
     assert not any("<!--" in s for s in starter_md), "no markers left in the starter's markdown"
-    own_words = [s for s in starter_md[1:] if "TODO (your words)" in s]
-    assert len(own_words) == 3 and "150 words" in own_words[0]
+    # the graded questions (at most ten) are asked in place, each in its own cell with room for the answer,
+    # in order, all before the end of the required part; they and their points are README's
+    readme = (SOLUTION.parent / "README.md").read_text(encoding="utf-8").split("# Lab 2")[1]
+    graded = readme.split("## Questions")[1].split("\n### ")[0]
+    listed = re.findall(r"^(\d+)\. \*\*([^*]+)\*\* \((\d+) points?[^)]*\)\. (.*?)\n\n", graded, re.M | re.S)
+    total = int(re.search(r"graded questions \((\d+) of the 30 points\)", graded)[1])
+    assert 5 <= len(listed) <= 10 and sum(int(p) for _, _, p, _ in listed) == total
+    asked = [(i, re.match(r"\*\*Question (\d+) \((\d+) points?\): ", s)) for i, s in enumerate(starter_md)]
+    asked = [(i, int(m[1]), int(m[2])) for i, m in asked if m]
+    assert [n for _, n, _ in asked] == list(range(1, len(listed) + 1)), "the questions in order, each in its own cell"
+    assert all(starter_md[i].rstrip().endswith("*Your answer:*") for i, _, _ in asked), "room for each answer"
+    end = next(i for i, s in enumerate(starter_md) if s.startswith("## End of the required part"))
+    going_further = next(i for i, s in enumerate(starter_md) if s.startswith("## Going further"))
+    assert asked[-1][0] < end == going_further - 1, "the required part ends after the last question"
+    assert "*Your answer:*" not in "".join(starter_md[end:]) and "Question" not in "".join(starter_md[end + 1:])
+    assert f"({total} of the 30 points)" in starter_md[end]
+    assert [(n, p) for _, n, p in asked] == [(int(n), int(p)) for n, _, p, _ in listed], "the points are README's"
+    for (i, n, _), (_, title, _, text) in zip(asked, listed):
+        words = " ".join(starter_md[i].split())
+        assert title in words and " ".join(text.split()) in words, f"question {n} is not asked as README asks it"
+    assert "150 words" in starter_md[asked[5][0]]  # question 6, rules or network
     # every explanation of a result in the solution is a question in the starter, not a copy
     explained = [m.group(0) for s in solution_md for m in make_starter.MD_SOLUTION.finditer(s)]
     assert len(explained) >= 10
@@ -158,7 +179,7 @@ def test_each_stub_raises_and_each_self_check_catches_the_typical_mistakes(lab_e
     ns, stubs, missed = run_lab_with_mistakes(sources(load(SOLUTION), "code"), sources(load(STARTER), "code"),
                                               MISTAKES, after_cell=smaller_after_config)
     assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
-    assert len(stubs) >= MIN_STUBS and sorted(stubs) == sorted(MISTAKES), stubs
+    assert stubs == STUBS and sorted(MISTAKES) == sorted(STUBS + GIVEN), stubs
 
     # the run wrote the translator's checkpoint where textgen says, with its training record
     ckpt = textgen.load_checkpoint(lab_env / "quick" / "date_translator_torch.pt")

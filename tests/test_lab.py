@@ -1,11 +1,11 @@
 """The lab's starter notebook is the assignment, generated from the worked solution.
 
-* the starter is in step with the solution (make_starter.py), has at least seven TODO stubs, each
-  followed by a self-check, and its own introduction;
+* the starter is in step with the solution (make_starter.py), has the five TODO stubs of the required
+  part, each followed by a self-check, and its own introduction;
 * run in quick mode, the solution's code with any one stub in place raises NotImplementedError in
   that stub's cell instead of carrying on, no stub cell reuses a name defined before it, and each
-  self-check fails (AssertionError) on every typical mistake listed for its stub in MISTAKES, at
-  least two per stub;
+  self-check fails (AssertionError) on every typical mistake listed in MISTAKES, at least two per
+  stub; the functions the starter gives whole keep self-checks that catch their typical mistakes too;
 * the verdict is printed as ``words - characters: X ± Y bits/char (95 % interval over N blocks)``
   and ``verdict: ...``, as the interval says;
 * without the lesson's checkpoint the lab stops at once with a one-line error;
@@ -21,7 +21,8 @@ from support import load_module, run_lab_with_mistakes, sources
 from support import load_notebook as load
 
 make_starter = load_module("lab/make_starter.py")
-MIN_STUBS = 7
+STUBS = ["min_freq_table", "forward", "nats_and_bits", "bootstrap_difference", "generate_words"]
+GIVEN = ["token_losses", "train_step", "span_sums"]  # given whole in the starter, self-checked all the same
 
 
 def code_sources(nb):
@@ -41,7 +42,7 @@ def test_starter_has_todos_where_the_solution_has_answers():
     solution, starter = load(make_starter.SOLUTION), load(make_starter.STARTER)
     sol_src, sta_src = code_sources(solution), code_sources(starter)
     blocks = sum(s.count("# SOLUTION START:") for s in sol_src)
-    assert blocks >= MIN_STUBS
+    assert blocks == len(STUBS)
     assert sum(s.count("raise NotImplementedError") for s in sta_src) == blocks
     assert not any("# SOLUTION" in s for s in sta_src)
     assert all(not c.get("outputs") for c in starter["cells"] if c["cell_type"] == "code")
@@ -65,10 +66,11 @@ def test_starter_speaks_as_the_starter():
     assert "This is your notebook" in starter_md[0] and "TEXTGEN_QUICK=1" in starter_md[0]
     assert "worked solution" in solution_md[0] and "This is your notebook" not in solution_md[0]
     assert not any("<!--" in s for s in starter_md), "no markers left in the starter's markdown"
-    # the student argues the choice of min_freq and writes the comparison paragraph
+    # the student writes the comparison paragraph; the TODOs are numbered 1, 2, ... in order
     own_words = [s for s in starter_md if "TODO (your words)" in s]
-    assert len(own_words) == 2
-    assert "min_freq" in own_words[0] and "150 words" in own_words[1]
+    assert len(own_words) == 1 and "100 words" in own_words[0]
+    numbered = [int(n) for s in starter_md for n in re.findall(r"\*\*TODO (\d+)\.\*\*", s)]
+    assert numbered == list(range(1, len(STUBS) + 1)), numbered
 
 
 def test_strip_solution_keeps_indentation():
@@ -222,7 +224,7 @@ def test_each_stub_raises_and_each_self_check_catches_its_mistakes(lab_env, caps
                 for name, entries in MISTAKES.items()}  # an entry: one (right, wrong) pair, or a list of them
     ns, stubs, missed = run_lab_with_mistakes(code_sources(load(make_starter.SOLUTION)),
                                               code_sources(load(make_starter.STARTER)), mistakes)
-    assert len(stubs) >= 7 and sorted(stubs) == sorted(MISTAKES), stubs
+    assert stubs == STUBS and sorted(MISTAKES) == sorted(STUBS + GIVEN), stubs
     assert not missed, "self-checks that pass on a typical mistake:\n" + "\n".join(missed)
     assert all(len(MISTAKES[name]) >= 2 for name in stubs), "at least two typical mistakes per stub"
 
