@@ -94,12 +94,13 @@ def run_lab_with_mistakes(solution: list[str], starter: list[str], mistakes: dic
     for i, (sol, sta) in enumerate(zip(solution, starter)):
         rng_state, np_state = torch.get_rng_state(), np.random.get_state()
         if sol != sta:  # a cell with a stub
-            names = [stub_function(sol)]
-            stubs.append(names[0])
+            name = stub_function(sol)
+            stubs.append(name)
             reused = sorted(n for n in assigned_names(sta) - {"_"} if n in ns)
-            assert not reused, f"cell {i} ({names[0]}) binds {reused}, already defined by an earlier cell"
+            assert not reused, f"cell {i} ({name}) binds {reused}, already defined by an earlier cell"
             with pytest.raises(NotImplementedError, match="^TODO: "):
-                exec(compile(sta, f"<starter cell {i}: {names[0]}>", "exec"), dict(ns))
+                exec(compile(sta, f"<starter cell {i}: {name}>", "exec"), dict(ns))
+            names = [name]
         else:  # a cell the starter gives whole: the mistakes listed for the functions it defines
             names = [name for name in mistakes if f"\ndef {name}(" in "\n" + sol]
         for name in names:
